@@ -1,1 +1,7 @@
-export {};
+/**
+ * @haproxyadmin/sdk — manage every HAProxy process through the Runtime API.
+ */
+export * from './errors.js';
+export type * from './core/types.js';
+export { settle } from './core/settle.js';
+export { HAProxy, type ConnectOptions } from './haproxy.js';
