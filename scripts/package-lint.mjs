@@ -2,15 +2,26 @@
 // Checks the published shape of every package: publint, @arethetypeswrong/cli, that `exports`
 // matches the build entries, and a pack-and-import test from fresh ESM and CJS projects.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const packagesDir = join(root, 'packages');
-const packages = readdirSync(packagesDir).filter((name) => existsSync(join(packagesDir, name, 'package.json')));
+const packages = readdirSync(packagesDir).filter((name) =>
+  existsSync(join(packagesDir, name, 'package.json')),
+);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 let failed = false;
 
 for (const name of packages) {
@@ -48,12 +59,17 @@ for (const name of packages) {
 const scratch = mkdtempSync(join(tmpdir(), 'haproxyadmin-pack-'));
 try {
   const tarballs = packages.map((name) => {
-    const output = run('pnpm', ['pack', '--pack-destination', scratch], join(packagesDir, name)).trim().split('\n');
+    const output = run('pnpm', ['pack', '--pack-destination', scratch], join(packagesDir, name))
+      .trim()
+      .split('\n');
     return output[output.length - 1];
   });
   const consumer = join(scratch, 'consumer');
   mkdirSync(consumer);
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }));
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }),
+  );
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', ...tarballs], consumer);
   const specifiers = packages.flatMap((name) => {
     const manifest = JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8'));
@@ -63,11 +79,18 @@ try {
   });
   writeFileSync(
     join(consumer, 'esm.mjs'),
-    specifiers.map((s, i) => `import * as m${i} from '${s}'; if (!Object.keys(m${i}).length) throw new Error('${s} is empty');`).join('\n'),
+    specifiers
+      .map(
+        (s, i) =>
+          `import * as m${i} from '${s}'; if (!Object.keys(m${i}).length) throw new Error('${s} is empty');`,
+      )
+      .join('\n'),
   );
   writeFileSync(
     join(consumer, 'cjs.cjs'),
-    specifiers.map((s) => `if (!Object.keys(require('${s}')).length) throw new Error('${s} is empty');`).join('\n'),
+    specifiers
+      .map((s) => `if (!Object.keys(require('${s}')).length) throw new Error('${s} is empty');`)
+      .join('\n'),
   );
   run('node', ['esm.mjs'], consumer);
   run('node', ['cjs.cjs'], consumer);

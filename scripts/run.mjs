@@ -7,11 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split(
+  '@',
+)[1];
 
 function pnpmCommand() {
   try {
-    const version = execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const version = execFileSync('pnpm', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (version === PNPM_VERSION) return ['pnpm'];
   } catch {}
   return ['npx', '-y', `pnpm@${PNPM_VERSION}`];
@@ -21,7 +26,11 @@ const pnpm = pnpmCommand();
 function step(title, args, options = {}) {
   console.log(`\n▶ ${title}`);
   const [command, ...rest] = [...pnpm, ...args];
-  const result = spawnSync(command, rest, { cwd: root, stdio: 'inherit', env: { ...process.env, ...options.env } });
+  const result = spawnSync(command, rest, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...options.env },
+  });
   if (result.status !== 0) {
     console.error(`\n✖ ${title} failed (exit ${result.status ?? result.signal})`);
     process.exit(result.status || 1);
@@ -40,12 +49,22 @@ if (task === 'demo') {
   const report = join(root, 'node_modules', '.cache', 'vitest-report.json');
   rmSync(report, { force: true });
   console.log('\n▶ tests (vitest: unit, property, fake and real-HAProxy integration)');
-  const [command, ...rest] = [...pnpm, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+  const [command, ...rest] = [
+    ...pnpm,
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ];
   const result = spawnSync(command, rest, { cwd: root, stdio: 'inherit' });
   if (existsSync(report)) {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
     const skipped = summary.numPendingTests + summary.numTodoTests;
-    console.log(`\nvitest: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+    console.log(
+      `\nvitest: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`,
+    );
   }
   process.exit(result.status ?? 1);
 } else {
