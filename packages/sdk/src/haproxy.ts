@@ -1,5 +1,6 @@
-import type { AnyPlugin, PluginNamespaces } from './plugin/types.js';
-import { installPlugins } from './plugin/install.js';
+import type { AnyPlugin, ArgsWithOptions, Command, PluginNamespaces } from './plugin/types.js';
+import { checkPlugins, installPlugins } from './plugin/install.js';
+import { executeCommand } from './plugin/execute.js';
 import { createExecutor } from './core/create-executor.js';
 import type { CallOptions, Executor, ProcessOutcome } from './core/types.js';
 
@@ -52,6 +53,8 @@ export class HAProxy {
   static async connect<const P extends readonly AnyPlugin[] = []>(
     options: ConnectOptions<P>,
   ): Promise<HAProxy & PluginNamespaces<P>> {
+    // Plugin conflicts are reported before any socket is opened.
+    checkPlugins(HAProxy.prototype, options.plugins ?? []);
     const executor = options.executor ?? (await createExecutor(options));
     const hap = new HAProxy(executor, options);
     installPlugins(hap, options.plugins ?? []);
@@ -64,6 +67,21 @@ export class HAProxy {
    */
   command(line: string, options?: CallOptions): Promise<ProcessOutcome<string>[]> {
     return this.executor.run(line, { ...options, targets: 'current' });
+  }
+
+  /**
+   * Run a command (from a plugin package, or your own `defineCommand`) without installing its
+   * plugin: its arguments, then optionally `{ signal, timeout }`.
+   *
+   * @example
+   * import { addAclEntry } from '@haproxyadmin/plugin-acl';
+   * await hap.execute(addAclEntry, '/etc/haproxy/blocked.acl', '10.0.0.1');
+   */
+  execute<const A extends readonly unknown[], R, O extends CallOptions>(
+    command: Command<A, R, O>,
+    ...args: ArgsWithOptions<A, O>
+  ): Promise<R> {
+    return executeCommand(this.executor, command, args);
   }
 
   /** Close every connection. */

@@ -5,3 +5,4 @@ export * from './errors.js';
 export type * from './core/types.js';
 export { settle } from './core/settle.js';
 export { HAProxy, type ConnectOptions } from './haproxy.js';
+export type { AnyPlugin, Command, Plugin, PluginNamespaces } from './plugin/types.js';

@@ -1,1 +1,28 @@
-export {};
+/**
+ * `@haproxyadmin/sdk/plugin`: everything a plugin author needs, from one entry, so a plugin has one
+ * peer dependency (`@haproxyadmin/sdk`) and never sees a second copy of `@haproxyadmin/protocol`.
+ */
+export { defineCommand, definePlugin, type PluginSpec } from './define.js';
+export { createCommandContext, executeCommand } from './execute.js';
+export { checkPlugins, installPlugins, RESERVED_NAMESPACES } from './install.js';
+export { expectEmptyReply } from './helpers.js';
+export {
+  formatPatternId,
+  PatternKindError,
+  resolvePatternId,
+  type PatternId,
+  type PatternKind,
+} from './pattern-ref.js';
+export type * from './types.js';
+export { settle } from '../core/settle.js';
+export type {
+  CallOptions,
+  Executor,
+  ProcessOutcome,
+  ProcessRef,
+  ProcessRole,
+  RunOptions,
+  Targets,
+} from '../core/types.js';
+export { quoteArgument, serializeCommand, type CommandArgument } from '@haproxyadmin/protocol';
+export * from '../errors.js';

@@ -1,0 +1,189 @@
+import { HAProxyError } from '@haproxyadmin/protocol';
+import { settle } from '../core/settle.js';
+import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions } from '../core/types.js';
+import { InconsistentDataError, NotFoundError, SocketTimeoutError } from '../errors.js';
+import type { Command, CommandContext, CommandLine, FanOut, MergeOption, ReplyMeta } from './types.js';
+
+/** Split `[...positional, options?]` using the command's arity. */
+function splitArguments(
+  command: { readonly id: string; readonly arity: number },
+  args: readonly unknown[],
+): { positional: unknown[]; options: CallOptions } {
+  const positional = args.slice(0, command.arity);
+  const last = args.length > command.arity ? args[command.arity] : undefined;
+  if (args.length > command.arity + 1) {
+    throw new HAProxyError(
+      `"${command.id}" takes ${command.arity} argument(s) and an options object, got ${args.length} arguments`,
+      { code: 'HAPROXY_ERR_INVALID_ARG' },
+    );
+  }
+  if (last !== undefined && (typeof last !== 'object' || last === null)) {
+    throw new HAProxyError(`the options of "${command.id}" must be an object, got ${typeof last}`, {
+      code: 'HAPROXY_ERR_INVALID_ARG',
+    });
+  }
+  return { positional, options: (last ?? {}) as CallOptions };
+}
+
+/** Create the context a command runs in. `deadline` is shared by nested commands. */
+export function createCommandContext<O extends CallOptions>(
+  executor: Executor,
+  id: string,
+  options: O,
+  deadline: number | undefined = options.timeout === undefined ? undefined : Date.now() + options.timeout,
+): CommandContext<O> {
+  const remaining = (): number | undefined => {
+    if (deadline === undefined) return undefined;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new SocketTimeoutError(
+        `"${id}" ran out of its time budget`,
+        'every process',
+        options.timeout ?? 0,
+      );
+    }
+    return left;
+  };
+  const throwIfAborted = () => options.signal?.throwIfAborted();
+  const context: CommandContext<O> = {
+    executor,
+    options,
+    id,
+    run(line: string, runOptions: RunOptions = {}) {
+      throwIfAborted();
+      const timeout = runOptions.timeout ?? remaining();
+      return executor.run(line, { ...runOptions, signal: runOptions.signal ?? options.signal, timeout });
+    },
+    execute(command, ...args) {
+      throwIfAborted();
+      const nested = createCommandContext(
+        executor,
+        command.id,
+        { signal: options.signal, timeout: remaining() },
+        deadline,
+      );
+      return command.run(nested, ...args);
+    },
+    async processes() {
+      throwIfAborted();
+      const all = await executor.processes({ signal: options.signal, timeout: remaining() });
+      return all.filter((process) => process.current);
+    },
+    throwIfAborted,
+  };
+  return context;
+}
+
+/**
+ * Run a command on an executor: `args` are its positional arguments, optionally followed by the
+ * call options. This is what `hap.execute()` and plugin namespaces call.
+ */
+export function executeCommand<A extends readonly unknown[], R, O extends CallOptions>(
+  executor: Executor,
+  command: Command<A, R, O>,
+  args: readonly unknown[],
+): Promise<R> {
+  if (command?.kind !== 'haproxyadmin.command') {
+    return Promise.reject(
+      new HAProxyError('execute() expects a command created with defineCommand()', {
+        code: 'HAPROXY_ERR_INVALID_ARG',
+      }),
+    );
+  }
+  try {
+    const { positional, options } = splitArguments(command, args);
+    const context = createCommandContext(executor, command.id, options as O);
+    return command.run(context, ...(positional as unknown as A));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const isSocketFault = (error: Error): boolean =>
+  HAProxyError.isInstance(error) && String(error.code).startsWith('HAPROXY_ERR_SOCKET');
+
+/** A stable text form of a parsed value, for `same-or-inconsistent` comparisons. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'bigint') return `${item}n`;
+    if (item instanceof Map) return { __map: [...item.entries()] };
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return item;
+  });
+}
+
+interface LineSpec {
+  readonly id: string;
+  readonly fanout: FanOut | undefined;
+  readonly merge: MergeOption<unknown> | undefined;
+  readonly idempotent: boolean;
+  serialize(...args: never[]): CommandLine;
+  parse(reply: string, args: never, meta: ReplyMeta): unknown;
+}
+
+async function sendToOne(
+  context: CommandContext,
+  line: string,
+  runOptions: RunOptions,
+): Promise<ProcessOutcome<string>[]> {
+  const processes = await context.processes();
+  let last: ProcessOutcome<string>[] = [];
+  for (const process of processes) {
+    last = await context.run(line, { ...runOptions, targets: [process] });
+    const outcome = last[0];
+    if (!outcome || outcome.ok || !isSocketFault(outcome.error)) return last;
+  }
+  return last;
+}
+
+/** Run a command defined by data: serialize, fan out, parse every reply, merge. */
+export async function runLineCommand(
+  spec: LineSpec,
+  context: CommandContext,
+  args: readonly unknown[],
+): Promise<unknown> {
+  const built = (spec.serialize as (...values: unknown[]) => CommandLine)(...args);
+  const { line, payload } = typeof built === 'string' ? { line: built, payload: undefined } : built;
+  const runOptions: RunOptions = { idempotent: spec.idempotent, payload };
+  const fanout = spec.fanout ?? 'current';
+  const outcomes =
+    fanout === 'one'
+      ? await sendToOne(context, line, runOptions)
+      : await context.run(line, { ...runOptions, targets: fanout });
+  const parse = spec.parse as (reply: string, args: unknown, meta: ReplyMeta) => unknown;
+  const parsed: ProcessOutcome<unknown>[] = outcomes.map((outcome) => {
+    if (!outcome.ok) return outcome;
+    try {
+      return {
+        process: outcome.process,
+        ok: true,
+        value: parse(outcome.value, args, { line, process: outcome.process }),
+      };
+    } catch (error) {
+      return {
+        process: outcome.process,
+        ok: false,
+        error: error instanceof Error ? error : new Error(String(error)),
+      };
+    }
+  });
+  const merge = spec.merge ?? 'all-or-error';
+  if (merge === 'per-process') return parsed;
+  if (parsed.length === 0) {
+    throw new NotFoundError('process', fanout, { message: `no HAProxy process to run "${line}" on` });
+  }
+  const values = settle(line, parsed);
+  const withProcess = values.map((value, index) => ({
+    process: (parsed[index] as { process: ProcessRef }).process,
+    value,
+  }));
+  if (typeof merge === 'function') return merge(withProcess);
+  if (merge === 'same-or-inconsistent') {
+    const first = canonical(values[0]);
+    if (values.some((value) => canonical(value) !== first))
+      throw new InconsistentDataError(spec.id, withProcess);
+  }
+  return values[0];
+}
