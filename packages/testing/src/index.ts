@@ -3,3 +3,4 @@
  * This entry imports no test framework; see `@haproxyadmin/testing/vitest` for vitest helpers.
  */
 export * from './real-haproxy.js';
+export * from './fake/index.js';

@@ -127,7 +127,11 @@ export function sendRaw(socket: string, command: string, timeout = 5000): Promis
   });
 }
 
-function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function run(
+  binary: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(binary, args, { env, timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -221,7 +225,8 @@ export async function startHAProxy(options: StartHAProxyOptions): Promise<RealHA
         ? ['-W', '-D', '-S', `${join(dir, 'master.sock')},mode,600`, '-p', pidFile, '-f', configPath]
         : ['-D', '-p', pidFile, '-f', configPath];
       const started = await run(binary, args, process.env);
-      if (started.code !== 0) throw new HAProxyStartError(`haproxy failed to start from ${configPath}`, started.output);
+      if (started.code !== 0)
+        throw new HAProxyStartError(`haproxy failed to start from ${configPath}`, started.output);
       pidFiles.push(pidFile);
       const deadline = Date.now() + (options.timeout ?? 10_000);
       for (const socket of sockets) await waitForSocket(socket.replace(/^unix@/, ''), deadline);

@@ -38,6 +38,8 @@ backend be
 
 describe('startHAProxy without a binary', () => {
   it('says clearly that haproxy is missing', async () => {
-    await expect(startHAProxy({ config: '', binary: '/nonexistent/haproxy' })).rejects.toThrow(/No haproxy binary found/);
+    await expect(startHAProxy({ config: '', binary: '/nonexistent/haproxy' })).rejects.toThrow(
+      /No haproxy binary found/,
+    );
   });
 });

@@ -1,0 +1,412 @@
+import { type CommandContext, err, errSingle, info, OK, type Reply } from '../command.js';
+import { splitAddress } from '../config-parser.js';
+import {
+  ADMIN_CMAINT,
+  ADMIN_FDRAIN,
+  ADMIN_FMAINT,
+  emptyCounters,
+  findBackend,
+  findServer,
+  inMaint,
+  type ProxyState,
+  type ServerState,
+} from '../state.js';
+import type { BuiltinCommand } from './types.js';
+
+type Found = { proxy: ProxyState; server: ServerState } | Reply;
+
+function locate(context: CommandContext, target: string | undefined, singleNoServer = false): Found {
+  const slash = target?.indexOf('/') ?? -1;
+  if (!target || slash < 0) return err("Require 'backend/server'.");
+  const proxy = findBackend(context.state, target.slice(0, slash));
+  if (!proxy) return err('No such backend.');
+  const server = findServer(proxy, target.slice(slash + 1));
+  if (!server) return singleNoServer ? errSingle('No such server.') : err('No such server.');
+  return { proxy, server };
+}
+
+function isReply(found: Found): found is Reply {
+  return 'text' in found;
+}
+
+function touch(context: CommandContext, server: ServerState): void {
+  server.lastChange = context.now;
+}
+
+/** Parse a weight like `set weight` does; returns a reply on error. */
+function applyWeight(
+  server: ServerState,
+  text: string | undefined,
+  singleGarbage: boolean,
+): Reply | undefined {
+  if (!text) return err('Require <weight> or <weight%>.');
+  const match = /^(-?\d+)(%?)$/.exec(text);
+  if (!match) {
+    return singleGarbage
+      ? errSingle('Empty weight string empty or preceded by garbage')
+      : errSingle('Empty weight string empty or preceded by garbage');
+  }
+  let weight = Number(match[1]);
+  if (match[2] === '%') {
+    if (weight < 0) return err('Relative weight must be positive.');
+    weight = Math.floor((server.initialWeight * weight) / 100);
+    if (weight > 256) weight = 256;
+  } else if (weight < 0 || weight > 256)
+    return err('Absolute weight can only be between 0 and 256 inclusive.');
+  server.weight = weight;
+  return undefined;
+}
+
+const SET_SERVER_USAGE =
+  'usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight';
+
+function setServer(context: CommandContext): Reply {
+  const found = locate(context, context.args[2]);
+  if (isReply(found)) return found;
+  const { server } = found;
+  const [, , , what, value, ...rest] = context.args;
+  switch (what) {
+    case 'weight':
+      return applyWeight(server, value, true) ?? OK;
+    case 'state':
+      if (value === 'ready') {
+        server.admin &= ~(ADMIN_FMAINT | ADMIN_FDRAIN);
+        if (!server.check.enabled) server.running = true;
+        else server.running = true;
+      } else if (value === 'drain') {
+        server.admin = (server.admin & ~ADMIN_FMAINT) | ADMIN_FDRAIN;
+      } else if (value === 'maint') {
+        server.admin = (server.admin & ~ADMIN_FDRAIN) | ADMIN_FMAINT;
+      } else return err("'set server <srv> state' expects 'ready', 'drain' and 'maint'.");
+      touch(context, server);
+      return OK;
+    case 'health':
+      if (!server.check.enabled) return err('Health checks are not enabled on this server.');
+      if (value === 'up' || value === 'stopping') server.running = true;
+      else if (value === 'down') server.running = false;
+      else return err("'set server <srv> health' expects 'up', 'stopping', or 'down'.");
+      touch(context, server);
+      return OK;
+    case 'agent':
+      if (!server.agent.enabled) return err('agent checks are not enabled on this server.');
+      if (value === 'up') server.running = true;
+      else if (value === 'down') server.running = false;
+      else return err("'set server <srv> agent' expects 'up' or 'down'.");
+      touch(context, server);
+      return OK;
+    case 'agent-addr':
+      if (!server.agent.configured) return err('agent checks are not enabled on this server.');
+      if (!value || !isIp(value)) return err('invalid addr');
+      server.agent.addr = value;
+      return OK;
+    case 'agent-port':
+      if (!server.agent.configured) return err('agent checks are not enabled on this server.');
+      if (!value || !/^\d+$/.test(value) || Number(value) > 65535) return err('provided port is not valid.');
+      server.agent.port = Number(value);
+      return OK;
+    case 'agent-send':
+      if (!server.agent.configured) return err('agent checks are not enabled on this server.');
+      server.agent.send = value ?? '';
+      return OK;
+    case 'check-addr':
+      if (!server.check.configured) return err('checks are not enabled on this server.');
+      if (!value || !isIp(value)) return err('invalid addr');
+      server.check.addr = value;
+      return OK;
+    case 'check-port':
+      if (!server.check.configured) return err('checks are not enabled on this server.');
+      if (!value || !/^\d+$/.test(value) || Number(value) > 65535) return err('provided port is not valid.');
+      server.check.port = Number(value);
+      return OK;
+    case 'fqdn':
+      if (!value) return err('set server <b>/<s> fqdn requires a FQDN.');
+      server.fqdn = value;
+      return OK;
+    case 'addr': {
+      if (!value || !isIp(value)) return err(`Invalid addr '${value ?? ''}' by 'stats socket command'`);
+      let port = server.port;
+      if (rest[0] === 'port') {
+        port = Number(rest[1]);
+        if (!rest[1] || !/^\d+$/.test(rest[1]) || port > 65535)
+          return err("Invalid port by 'stats socket command'");
+      }
+      const parts: string[] = [];
+      if (value !== server.address) parts.push(`IP changed from '${server.address}' to '${value}'`);
+      else parts.push('no need to change the addr');
+      if (port !== server.port) parts.push(`port changed from '${server.port}' to '${port}'`);
+      else if (rest[0] === 'port') parts.push('no need to change the port');
+      server.address = value;
+      server.port = port;
+      return info(`${parts.join(', ')} by 'stats socket command'`);
+    }
+    case 'maxconn': {
+      if (!value || !/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
+      server.maxconn = Number(value);
+      return OK;
+    }
+    default:
+      return err(SET_SERVER_USAGE);
+  }
+}
+
+function isIp(text: string): boolean {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(text) || (/^[0-9a-fA-F:]+$/.test(text) && text.includes(':'));
+}
+
+const ADD_SERVER_KEYWORDS = new Set([
+  'weight',
+  'check',
+  'backup',
+  'disabled',
+  'maxconn',
+  'inter',
+  'fastinter',
+  'downinter',
+  'rise',
+  'fall',
+  'port',
+  'addr',
+  'agent-check',
+  'agent-port',
+  'agent-addr',
+  'agent-send',
+  'agent-inter',
+  'maxqueue',
+  'minconn',
+  'slowstart',
+  'cookie',
+  'id',
+  'track',
+  'send-proxy',
+  'send-proxy-v2',
+  'ssl',
+  'verify',
+  'sni',
+  'alpn',
+  'proto',
+  'observe',
+  'error-limit',
+  'on-error',
+  'pool-max-conn',
+]);
+const ADD_SERVER_WITH_VALUE = new Set([
+  'weight',
+  'maxconn',
+  'inter',
+  'fastinter',
+  'downinter',
+  'rise',
+  'fall',
+  'port',
+  'addr',
+  'agent-port',
+  'agent-addr',
+  'agent-send',
+  'agent-inter',
+  'maxqueue',
+  'minconn',
+  'slowstart',
+  'cookie',
+  'id',
+  'track',
+  'verify',
+  'sni',
+  'alpn',
+  'proto',
+  'observe',
+  'error-limit',
+  'on-error',
+  'pool-max-conn',
+]);
+
+function addServer(context: CommandContext): Reply {
+  const target = context.args[2] ?? '';
+  const slash = target.indexOf('/');
+  if (slash < 0) return err("'server' expects <name> and <addr>[:<port>] as arguments.");
+  const proxy = findBackend(context.state, target.slice(0, slash));
+  if (!proxy) return errSingle('No such backend.');
+  const name = target.slice(slash + 1);
+  const address = context.args[3];
+  if (!name || !address) return err("'server' expects <name> and <addr>[:<port>] as arguments.");
+  const words = context.args.slice(4);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!ADD_SERVER_KEYWORDS.has(word)) return err(`unknown keyword '${word}'.`);
+    if (ADD_SERVER_WITH_VALUE.has(word)) i++;
+  }
+  if (findServer(proxy, name)) return err('Already exists a server with the same name in backend.');
+  const { address: host, port } = splitAddress(address);
+  const id = Math.max(0, ...proxy.servers.map((server) => server.id), proxy.nextServerId - 1) + 1;
+  proxy.nextServerId = id + 1;
+  const server: ServerState = {
+    id,
+    name,
+    address: host,
+    port,
+    weight: 1,
+    initialWeight: 1,
+    backup: false,
+    admin: ADMIN_FMAINT,
+    running: false,
+    maxconn: 0,
+    check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '' },
+    agent: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', send: '' },
+    fqdn: '',
+    dynamic: true,
+    lastChange: context.now,
+    counters: emptyCounters(),
+  };
+  for (let i = 0; i < words.length; i++) {
+    const next = words[i + 1] ?? '';
+    switch (words[i]) {
+      case 'weight':
+        server.weight = server.initialWeight = Number(next) || 0;
+        break;
+      case 'check':
+        server.check.configured = true;
+        break;
+      case 'backup':
+        server.backup = true;
+        break;
+      case 'maxconn':
+        server.maxconn = Number(next) || 0;
+        break;
+      case 'agent-check':
+        server.agent.configured = true;
+        break;
+      default:
+        break;
+    }
+  }
+  proxy.servers.push(server);
+  return info('New server registered.');
+}
+
+function delServer(context: CommandContext): Reply {
+  const target = context.args[2] ?? '';
+  const slash = target.indexOf('/');
+  if (slash < 0) return errSingle("Require 'backend/server'.");
+  const proxy = findBackend(context.state, target.slice(0, slash));
+  if (!proxy) return errSingle('No such backend.');
+  const server = findServer(proxy, target.slice(slash + 1));
+  if (!server) return errSingle('No such server.');
+  if (!inMaint(server)) return errSingle('Only servers in maintenance mode can be deleted.');
+  if (server.counters.scur > 0)
+    return errSingle('Server still has connections attached to it, cannot remove it.');
+  proxy.servers.splice(proxy.servers.indexOf(server), 1);
+  return { text: 'Server deleted.\n', severity: 'info' };
+}
+
+/** Server commands: weights, `set server`, enable/disable, add/del, sessions. */
+export const SERVER_COMMANDS: BuiltinCommand[] = [
+  {
+    words: ['get', 'weight'],
+    level: 'user',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      return { text: `${found.server.weight} (initial ${found.server.initialWeight})\n\n` };
+    },
+  },
+  {
+    words: ['set', 'weight'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      return applyWeight(found.server, context.args[3], true) ?? OK;
+    },
+  },
+  { words: ['set', 'server'], level: 'admin', handle: setServer },
+  {
+    words: ['set', 'maxconn', 'server'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[3]);
+      if (isReply(found)) return found;
+      const value = context.args[4];
+      if (!value || !/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
+      found.server.maxconn = Number(value);
+      return OK;
+    },
+  },
+  {
+    words: ['enable', 'server'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      found.server.admin &= ~(ADMIN_FMAINT | ADMIN_CMAINT);
+      found.server.running = true;
+      touch(context, found.server);
+      return OK;
+    },
+  },
+  {
+    words: ['disable', 'server'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      found.server.admin |= ADMIN_FMAINT;
+      touch(context, found.server);
+      return OK;
+    },
+  },
+  {
+    words: ['enable', 'health'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      if (!found.server.check.configured)
+        return err('Health check was not configured on this server, cannot enable.');
+      found.server.check.enabled = true;
+      return OK;
+    },
+  },
+  {
+    words: ['disable', 'health'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      found.server.check.enabled = false;
+      return OK;
+    },
+  },
+  {
+    words: ['enable', 'agent'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      if (!found.server.agent.configured)
+        return err('Agent was not configured on this server, cannot enable.');
+      found.server.agent.enabled = true;
+      return OK;
+    },
+  },
+  {
+    words: ['disable', 'agent'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[2]);
+      if (isReply(found)) return found;
+      found.server.agent.enabled = false;
+      return OK;
+    },
+  },
+  {
+    words: ['shutdown', 'sessions', 'server'],
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[3]);
+      if (isReply(found)) return found;
+      found.server.counters.scur = 0;
+      return OK;
+    },
+  },
+  { words: ['add', 'server'], level: 'admin', handle: addServer },
+  { words: ['del', 'server'], level: 'admin', handle: delServer },
+];

@@ -1,0 +1,129 @@
+import { type CommandContext, err, OK, type Reply } from '../command.js';
+import type { StickTableState, TableEntry } from '../state.js';
+import type { BuiltinCommand } from './types.js';
+
+function tableOf(context: CommandContext, name: string | undefined): StickTableState | undefined {
+  return context.state.proxies.find((proxy) => proxy.name === name && proxy.stickTable)?.stickTable;
+}
+
+function header(table: StickTableState): string {
+  return `# table: ${table.name}, type: ${table.type}, size:${table.size}, used:${table.entries.length}\n`;
+}
+
+function storeName(store: string): string {
+  const match = /^(\w+)\((\w+)\)$/.exec(store);
+  if (!match) return store;
+  const ms = /^(\d+)(ms|s|m|h)?$/.exec(match[2]!);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[ms?.[2] ?? 'ms'] ?? 1;
+  return `${match[1]}(${Number(ms?.[1] ?? 0) * factor})`;
+}
+
+function entryLine(
+  context: CommandContext,
+  table: StickTableState,
+  entry: TableEntry,
+  index: number,
+): string {
+  const data = table.store.map(
+    (store) => `${storeName(store)}=${entry.data[store.replace(/\(.*$/, '')] ?? 0}`,
+  );
+  const pointer = (0x55d0c0c00000 + index * 0x80).toString(16);
+  const exp = Math.max(0, entry.expire - context.now);
+  return `0x${pointer}: key=${entry.key} use=0 exp=${exp} ${data.join(' ')}`.trimEnd();
+}
+
+/** Apply `data.<type> <op> <value>` / `key <k>` filters. */
+function filterEntries(args: string[], table: StickTableState): TableEntry[] | Reply {
+  let entries = table.entries;
+  for (let i = 0; i < args.length; i += 3) {
+    const what = args[i]!;
+    if (what === 'key') {
+      entries = entries.filter((entry) => entry.key === args[i + 1]);
+      i -= 1;
+      continue;
+    }
+    if (!what.startsWith('data.')) return err(`Filter entry #${i / 3 + 1}: Unknown data type`);
+    const type = what.slice(5);
+    if (!table.store.some((store) => store.replace(/\(.*$/, '') === type)) {
+      return err(`Filter entry #${i / 3 + 1}: Unknown data type`);
+    }
+    const op = args[i + 1];
+    const value = Number(args[i + 2]);
+    const compare: Record<string, (a: number) => boolean> = {
+      eq: (a) => a === value,
+      ne: (a) => a !== value,
+      gt: (a) => a > value,
+      ge: (a) => a >= value,
+      lt: (a) => a < value,
+      le: (a) => a <= value,
+    };
+    const test = op ? compare[op] : undefined;
+    if (!test) return err('Require and operator among "eq", "ne", "le", "ge", "lt", "gt"');
+    entries = entries.filter((entry) => test(entry.data[type] ?? 0));
+  }
+  return entries;
+}
+
+/** Stick-table commands. */
+export const TABLE_COMMANDS: BuiltinCommand[] = [
+  {
+    words: ['show', 'table'],
+    level: 'user',
+    handle(context) {
+      const name = context.args[2];
+      if (!name) {
+        const tables = context.state.proxies
+          .filter((proxy) => proxy.stickTable)
+          .map((proxy) => proxy.stickTable!)
+          .reverse();
+        return { text: `${tables.map(header).join('')}\n` };
+      }
+      const table = tableOf(context, name);
+      if (!table) return err('No such table');
+      const entries = filterEntries(context.args.slice(3), table);
+      if ('text' in entries) return entries;
+      const lines = entries.map(
+        (entry) => `${entryLine(context, table, entry, table.entries.indexOf(entry))}\n`,
+      );
+      return { text: `${header(table)}${lines.join('')}\n` };
+    },
+  },
+  {
+    words: ['set', 'table'],
+    level: 'operator',
+    handle(context) {
+      const table = tableOf(context, context.args[2]);
+      if (!table) return err('No such table');
+      if (context.args[3] !== 'key' || context.args[4] === undefined) return err('"key" value expected');
+      const key = context.args[4];
+      let entry = table.entries.find((candidate) => candidate.key === key);
+      if (!entry) {
+        entry = { key, data: {}, expire: context.now + table.expire };
+        for (const store of table.store) entry.data[store.replace(/\(.*$/, '')] = 0;
+        table.entries.unshift(entry);
+      }
+      for (let i = 5; i < context.args.length; i += 2) {
+        const type = context.args[i]!.replace(/^data\./, '');
+        if (!context.args[i]!.startsWith('data.'))
+          return err('Optional argument only supports "data.<store_data_type>"');
+        if (!table.store.some((store) => store.replace(/\(.*$/, '') === type)) {
+          return err('Data type not stored in this table');
+        }
+        entry.data[type] = Number(context.args[i + 1] ?? 0);
+      }
+      return OK;
+    },
+  },
+  {
+    words: ['clear', 'table'],
+    level: 'operator',
+    handle(context) {
+      const table = tableOf(context, context.args[2]);
+      if (!table) return err('No such table');
+      const entries = filterEntries(context.args.slice(3), table);
+      if ('text' in entries) return entries;
+      table.entries = table.entries.filter((entry) => !entries.includes(entry));
+      return OK;
+    },
+  },
+];

@@ -1,0 +1,243 @@
+/**
+ * The in-memory model a fake HAProxy keeps: global settings, proxies with their servers, ACL/map pattern
+ * references and stick-tables. Commands mutate it; `reset()` restores a deep clone of the initial one.
+ */
+
+/** A Runtime API access level. */
+export type Level = 'user' | 'operator' | 'admin';
+
+/** A `stats socket` line of the `global` section. */
+export interface StatsSocketConfig {
+  /** The path (Unix) or `ipv4@host:port` address as written. */
+  address: string;
+  level: Level;
+}
+
+/** Global settings from the `global` section. */
+export interface GlobalState {
+  maxconn: number;
+  /** The maxconn from the configuration; `set maxconn global 0` returns to it. */
+  hardMaxconn: number;
+  nbthread: number;
+  description: string;
+  node: string;
+  /** `stats timeout` in ms (default 10 s). */
+  statsTimeout: number;
+  sockets: StatsSocketConfig[];
+  connRateLimit: number;
+  sessRateLimit: number;
+  sslRateLimit: number;
+  compressRateLimit: number;
+  /** Global counters. */
+  cumConns: number;
+  cumReq: number;
+  maxConnRate: number;
+  maxSessRate: number;
+  totalBytesOut: number;
+}
+
+/** Traffic counters shared by frontends, backends and servers. */
+export interface Counters {
+  scur: number;
+  smax: number;
+  stot: number;
+  bin: number;
+  bout: number;
+  rate: number;
+  rateMax: number;
+  reqRate: number;
+  reqRateMax: number;
+  reqTot: number;
+  hrsp2xx: number;
+  hrsp4xx: number;
+  hrsp5xx: number;
+  lbtot: number;
+  connTot: number;
+  connRate: number;
+  connRateMax: number;
+  /** Time (clock ms) of the last session, or -1. */
+  lastSess: number;
+}
+
+/** The server admin-state bits as `show servers state` prints them. */
+export const ADMIN_FMAINT = 0x01;
+export const ADMIN_IMAINT = 0x02;
+export const ADMIN_CMAINT = 0x04;
+export const ADMIN_FDRAIN = 0x08;
+
+/** A server of a backend. */
+export interface ServerState {
+  id: number;
+  name: string;
+  /** The address as written (IP or host name), without the port. */
+  address: string;
+  port: number;
+  /** The user weight (`uweight`), changed by `set weight`. */
+  weight: number;
+  /** The configured weight (`iweight`). */
+  initialWeight: number;
+  backup: boolean;
+  /** Admin bits (FMAINT 1, IMAINT 2, CMAINT 4, FDRAIN 8). */
+  admin: number;
+  /** Operational state: running (health `up`) or stopped. */
+  running: boolean;
+  maxconn: number;
+  check: { configured: boolean; enabled: boolean; rise: number; fall: number; port: number; addr: string };
+  agent: {
+    configured: boolean;
+    enabled: boolean;
+    rise: number;
+    fall: number;
+    port: number;
+    addr: string;
+    send: string;
+  };
+  fqdn: string;
+  /** Added at run time with `add server`. */
+  dynamic: boolean;
+  /** Clock ms of the last state change. */
+  lastChange: number;
+  counters: Counters;
+}
+
+/** A frontend, backend or listen section. */
+export interface ProxyState {
+  iid: number;
+  name: string;
+  frontend: boolean;
+  backend: boolean;
+  mode: 'http' | 'tcp';
+  balance: string;
+  /** Frontend maxconn (defaults to the global maxconn). */
+  maxconn: number;
+  /** Backend `fullconn`, computed like HAProxy does when not set. */
+  fullconn: number;
+  /** Frontend state. */
+  feState: 'OPEN' | 'PAUSED' | 'STOP';
+  binds: string[];
+  servers: ServerState[];
+  /** Next id for a dynamic server. */
+  nextServerId: number;
+  defaultBackend: string;
+  useBackends: string[];
+  stickTable: StickTableState | undefined;
+  counters: Counters;
+  lastChange: number;
+}
+
+/** One entry of a pattern reference (an ACL pattern, or a map key/value). */
+export interface PatternEntry {
+  /** A unique, stable pointer-like id (printed as `0x...`). */
+  ref: number;
+  key: string;
+  value: string | undefined;
+  version: number;
+}
+
+/** An ACL or map pattern reference (`show acl` / `show map` lines). */
+export interface PatternRefState {
+  id: number;
+  kind: 'acl' | 'map';
+  /** The file path, or `''` for inline references. */
+  file: string;
+  description: string;
+  /** The sample-fetch match kind (`ip` for `src`, `str`, `beg` …), to validate patterns. */
+  match: string;
+  currVer: number;
+  nextVer: number;
+  entries: PatternEntry[];
+}
+
+/** A stick-table entry. */
+export interface TableEntry {
+  key: string;
+  data: Record<string, number>;
+  /** Clock ms when it expires. */
+  expire: number;
+}
+
+/** A `stick-table` declared in a proxy. */
+export interface StickTableState {
+  name: string;
+  type: string;
+  size: number;
+  /** Expiry in ms. */
+  expire: number;
+  store: string[];
+  entries: TableEntry[];
+}
+
+/** The whole state of one fake process. */
+export interface FakeState {
+  global: GlobalState;
+  proxies: ProxyState[];
+  patterns: PatternRefState[];
+  /** Next pointer-like id for pattern entries. */
+  nextRef: number;
+}
+
+/** Fresh zeroed counters. */
+export function emptyCounters(): Counters {
+  return {
+    scur: 0,
+    smax: 0,
+    stot: 0,
+    bin: 0,
+    bout: 0,
+    rate: 0,
+    rateMax: 0,
+    reqRate: 0,
+    reqRateMax: 0,
+    reqTot: 0,
+    hrsp2xx: 0,
+    hrsp4xx: 0,
+    hrsp5xx: 0,
+    lbtot: 0,
+    connTot: 0,
+    connRate: 0,
+    connRateMax: 0,
+    lastSess: -1,
+  };
+}
+
+/** Deep clone of a state (plain data only). */
+export function cloneState(state: FakeState): FakeState {
+  return structuredClone(state);
+}
+
+/** Whether a server is in maintenance (any MAINT bit). */
+export function inMaint(server: ServerState): boolean {
+  return (server.admin & (ADMIN_FMAINT | ADMIN_IMAINT | ADMIN_CMAINT)) !== 0;
+}
+
+/** Whether a server takes traffic (running, not in maintenance). Drain still counts as usable for status. */
+export function usable(server: ServerState): boolean {
+  return server.running && !inMaint(server);
+}
+
+/** Find a backend (a proxy with the backend capability) by name or `#iid`. */
+export function findBackend(state: FakeState, name: string): ProxyState | undefined {
+  if (name.startsWith('#')) {
+    const iid = Number(name.slice(1));
+    return state.proxies.find((proxy) => proxy.backend && proxy.iid === iid);
+  }
+  return state.proxies.find((proxy) => proxy.backend && proxy.name === name);
+}
+
+/** Find a frontend by name or `#iid`. */
+export function findFrontend(state: FakeState, name: string): ProxyState | undefined {
+  if (name.startsWith('#')) {
+    const iid = Number(name.slice(1));
+    return state.proxies.find((proxy) => proxy.frontend && proxy.iid === iid);
+  }
+  return state.proxies.find((proxy) => proxy.frontend && proxy.name === name);
+}
+
+/** Find a server by name or `#id` in a backend. */
+export function findServer(proxy: ProxyState, name: string): ServerState | undefined {
+  if (name.startsWith('#')) {
+    const id = Number(name.slice(1));
+    return proxy.servers.find((server) => server.id === id);
+  }
+  return proxy.servers.find((server) => server.name === name);
+}

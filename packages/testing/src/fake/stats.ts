@@ -1,0 +1,407 @@
+import { INFO_FIELDS, STAT_FIELD_TYPES, STAT_FIELDS } from './data/stat-fields.js';
+import { STAT_PRESENT } from './data/stat-templates.js';
+import {
+  ADMIN_FDRAIN,
+  type FakeState,
+  inMaint,
+  type Level,
+  type ProxyState,
+  type ServerState,
+  usable,
+} from './state.js';
+
+/** What `show info` / `show stat` need besides the state. */
+export interface StatsContext {
+  state: FakeState;
+  pid: number;
+  /** Clock ms now. */
+  now: number;
+  /** Clock ms at start. */
+  startTime: number;
+  version: string;
+  releaseDate: string;
+  stopping: boolean;
+  level: Level;
+}
+
+const PRESENT: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries(STAT_PRESENT).map(([key, fields]) => [key, new Set(fields.split(' '))]),
+);
+
+const TAG_NAMES = {
+  origin: { K: 'Key', M: 'Metric', C: 'Config', S: 'Status', P: 'Product', O: 'Other' } as Record<
+    string,
+    string
+  >,
+  nature: {
+    N: 'Name',
+    G: 'Gauge',
+    M: 'Max',
+    L: 'Limit',
+    C: 'Counter',
+    R: 'Rate',
+    a: 'Avg',
+    A: 'Age',
+    O: 'Output',
+    D: 'Duration',
+    T: 'Time',
+  } as Record<string, string>,
+  scope: { S: 'Service', P: 'Process', s: 'System', C: 'Cluster' } as Record<string, string>,
+};
+
+function jsonTags(tags: string): { origin: string; nature: string; scope: string } {
+  return {
+    origin: TAG_NAMES.origin[tags[0]!] ?? 'Unknown',
+    nature: TAG_NAMES.nature[tags[1]!] ?? 'Unknown',
+    scope: TAG_NAMES.scope[tags[2]!] ?? 'Unknown',
+  };
+}
+
+function jsonValue(type: string, value: string): { type: string; value: string | number } {
+  return { type, value: type === 'str' ? value : Number(value) };
+}
+
+function uptime(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${d}d ${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`;
+}
+
+/** The `show info` fields with their values, in order. */
+export function infoFields(
+  context: StatsContext,
+): { pos: number; name: string; tags: string; type: string; value: string }[] {
+  const { state } = context;
+  const g = state.global;
+  const seconds = Math.max(0, Math.floor((context.now - context.startTime) / 1000));
+  const listeners = g.sockets.length + state.proxies.reduce((sum, proxy) => sum + proxy.binds.length, 0);
+  const curr = state.proxies.filter((p) => p.frontend).reduce((sum, p) => sum + p.counters.scur, 0);
+  const values: Record<string, string | number> = {
+    Name: 'HAProxy',
+    Version: context.version,
+    Release_date: context.releaseDate,
+    Nbthread: g.nbthread,
+    Nbproc: 1,
+    Process_num: 1,
+    Pid: context.pid,
+    Uptime: uptime(seconds),
+    Uptime_sec: seconds,
+    'Ulimit-n': g.hardMaxconn * 2 + 31 + listeners,
+    Maxsock: g.hardMaxconn * 2 + 31 + listeners,
+    Maxconn: g.maxconn,
+    Hard_maxconn: g.hardMaxconn,
+    CurrConns: curr,
+    CumConns: g.cumConns,
+    CumReq: g.cumReq,
+    ConnRate: state.proxies.reduce((sum, p) => sum + (p.frontend ? p.counters.connRate : 0), 0),
+    ConnRateLimit: g.connRateLimit,
+    MaxConnRate: g.maxConnRate,
+    SessRate: state.proxies.reduce((sum, p) => sum + (p.frontend ? p.counters.rate : 0), 0),
+    SessRateLimit: g.sessRateLimit,
+    MaxSessRate: g.maxSessRate,
+    SslRateLimit: g.sslRateLimit,
+    CompressBpsRateLim: g.compressRateLimit,
+    Tasks: 20 + state.proxies.length,
+    Idle_pct: 100,
+    node: g.node,
+    Stopping: context.stopping ? 1 : 0,
+    Jobs: listeners + 1,
+    Listeners: listeners,
+    TotalBytesOut: g.totalBytesOut,
+    'Build info': context.version,
+    PoolAlloc_bytes: 108816,
+    PoolUsed_bytes: 108816,
+    Start_time_sec: Math.floor(context.startTime / 1000),
+    Tainted: 0,
+  };
+  const out: { pos: number; name: string; tags: string; type: string; value: string }[] = [];
+  for (const [pos, name, tags, type] of INFO_FIELDS) {
+    out.push({ pos, name, tags, type, value: String(values[name] ?? 0) });
+    if (pos === 50 && g.description)
+      out.push({ pos: 51, name: 'description', tags: 'COS', type: 'str', value: g.description });
+  }
+  return out;
+}
+
+/** `show info [typed|json]`. */
+export function renderInfo(context: StatsContext, format: 'text' | 'typed' | 'json'): string {
+  const fields = infoFields(context);
+  if (format === 'typed') {
+    return `${fields.map((f) => `${f.pos}.${f.name}.1:${f.tags}:${f.type}:${f.value}`).join('\n')}\n\n`;
+  }
+  if (format === 'json') {
+    const items = fields.map((f) => ({
+      field: { pos: f.pos, name: f.name },
+      processNum: 1,
+      tags: jsonTags(f.tags),
+      value: jsonValue(f.type, f.value),
+    }));
+    return `${JSON.stringify(items)}\n\n`;
+  }
+  return `${fields.map((f) => `${f.name}: ${f.value}`).join('\n')}\n\n`;
+}
+
+/** The `show stat` status word of a server. */
+export function serverStatus(server: ServerState): string {
+  if (inMaint(server)) return 'MAINT';
+  if (server.admin & ADMIN_FDRAIN) return server.running ? 'DRAIN' : 'DOWN';
+  if (server.check.enabled) return server.running ? 'UP' : 'DOWN';
+  return server.running ? 'no check' : 'DOWN';
+}
+
+/** Effective weight of a server (0 when draining). */
+export function effectiveWeight(server: ServerState): number {
+  return server.admin & ADMIN_FDRAIN ? 0 : server.weight;
+}
+
+function backendWeights(proxy: ProxyState): { weight: number; act: number; bck: number } {
+  const up = proxy.servers.filter((server) => usable(server));
+  const active = up.filter((server) => !server.backup);
+  const backup = up.filter((server) => server.backup);
+  const list = active.length > 0 ? active : backup;
+  return {
+    weight: list.reduce((sum, server) => sum + effectiveWeight(server), 0),
+    act: active.length,
+    bck: backup.length,
+  };
+}
+
+function age(context: StatsContext, since: number): number {
+  return Math.max(0, Math.floor((context.now - since) / 1000));
+}
+
+function commonCounters(proxyOrServer: {
+  counters: ProxyState['counters'];
+}): Record<string, string | number> {
+  const c = proxyOrServer.counters;
+  return {
+    scur: c.scur,
+    smax: c.smax,
+    stot: c.stot,
+    bin: c.bin,
+    bout: c.bout,
+    rate: c.rate,
+    rate_max: c.rateMax,
+    req_rate: c.reqRate,
+    req_rate_max: c.reqRateMax,
+    req_tot: c.reqTot,
+    hrsp_2xx: c.hrsp2xx,
+    hrsp_4xx: c.hrsp4xx,
+    hrsp_5xx: c.hrsp5xx,
+    lbtot: c.lbtot,
+    conn_tot: c.connTot,
+    conn_rate: c.connRate,
+    conn_rate_max: c.connRateMax,
+    connect: c.lbtot,
+  };
+}
+
+/** One stats object: its type letter, ids and the field values by name. */
+export interface StatObject {
+  kind: 'F' | 'B' | 'S';
+  iid: number;
+  sid: number;
+  values: Map<string, string>;
+}
+
+function fill(
+  kind: string,
+  values: Record<string, string | number>,
+  extra: Set<string> = new Set(),
+): Map<string, string> {
+  const present = PRESENT[kind]!;
+  const out = new Map<string, string>();
+  for (const field of STAT_FIELDS) {
+    if (present.has(field) || extra.has(field)) out.set(field, String(values[field] ?? 0));
+  }
+  return out;
+}
+
+function frontendObject(context: StatsContext, proxy: ProxyState): StatObject {
+  const values = {
+    ...commonCounters(proxy),
+    pxname: proxy.name,
+    svname: 'FRONTEND',
+    slim: proxy.maxconn,
+    status: proxy.feState,
+    pid: 1,
+    iid: proxy.iid,
+    sid: 0,
+    type: 0,
+    mode: proxy.mode,
+    '-': '-',
+  };
+  return { kind: 'F', iid: proxy.iid, sid: 0, values: fill(`F:${proxy.mode}`, values) };
+}
+
+function backendObject(context: StatsContext, proxy: ProxyState): StatObject {
+  const { weight, act, bck } = backendWeights(proxy);
+  const down = proxy.servers.length > 0 && act + bck === 0;
+  const values = {
+    ...commonCounters(proxy),
+    pxname: proxy.name,
+    svname: 'BACKEND',
+    slim: proxy.fullconn,
+    status: down ? 'DOWN' : 'UP',
+    weight,
+    act,
+    bck,
+    lastchg: age(context, proxy.lastChange),
+    pid: 1,
+    iid: proxy.iid,
+    sid: 0,
+    type: 1,
+    lastsess: proxy.counters.lastSess < 0 ? -1 : age(context, proxy.counters.lastSess),
+    mode: proxy.mode,
+    algo: proxy.balance,
+    uweight: weight,
+    '-': '-',
+  };
+  const object = fill(`B:${proxy.mode}`, values);
+  if (proxy.servers.length === 0 || proxy.stickTable) {
+    // An empty backend has no last change.
+    if (proxy.servers.length === 0) object.set('downtime', '');
+  }
+  return { kind: 'B', iid: proxy.iid, sid: 0, values: object };
+}
+
+function serverObject(context: StatsContext, proxy: ProxyState, server: ServerState): StatObject {
+  const withCheck = server.check.enabled;
+  const status = serverStatus(server);
+  const health = withCheck ? (server.running ? server.check.rise + server.check.fall - 1 : 0) : 0;
+  const values: Record<string, string | number> = {
+    ...commonCounters(server),
+    pxname: proxy.name,
+    svname: server.name,
+    slim: server.maxconn,
+    status,
+    weight: effectiveWeight(server),
+    act: server.backup ? 0 : 1,
+    bck: server.backup ? 1 : 0,
+    lastchg: age(context, server.lastChange),
+    pid: 1,
+    iid: proxy.iid,
+    sid: server.id,
+    type: 2,
+    lastsess: server.counters.lastSess < 0 ? -1 : age(context, server.counters.lastSess),
+    addr: `${server.address.includes(':') ? `[${server.address}]` : server.address}:${server.port}`,
+    mode: proxy.mode,
+    uweight: server.weight,
+    check_status: server.running ? 'L4OK' : 'L4CON',
+    check_duration: 0,
+    check_desc: server.running ? 'Layer4 check passed' : 'Layer4 connection problem',
+    check_rise: server.check.rise,
+    check_fall: server.check.fall,
+    check_health: health,
+    last_chk: server.running ? '' : 'Connection refused',
+    agent_status: 'L7OK',
+    agent_code: '',
+    agent_duration: 0,
+    agent_desc: 'Layer7 check passed',
+    agent_rise: server.agent.rise,
+    agent_fall: server.agent.fall,
+    agent_health: server.agent.rise + server.agent.fall - 1,
+    '-': '-',
+  };
+  const extra = new Set<string>();
+  if (server.maxconn > 0) extra.add('slim');
+  if (server.dynamic) extra.add('src_ilim');
+  if (withCheck) {
+    for (const field of ['chkfail', 'chkdown', 'downtime', 'check_status', 'check_duration', 'check_desc']) {
+      extra.add(field);
+    }
+    for (const field of ['check_rise', 'check_fall', 'check_health']) extra.add(field);
+    if (!server.running) extra.add('last_chk');
+  }
+  if (server.agent.configured && server.agent.enabled) {
+    for (const field of [
+      'agent_status',
+      'agent_duration',
+      'agent_desc',
+      'agent_rise',
+      'agent_fall',
+      'agent_health',
+    ]) {
+      extra.add(field);
+    }
+  }
+  const object = fill(`S:${proxy.mode}`, values, extra);
+  if (context.level === 'user') object.delete('addr');
+  return { kind: 'S', iid: proxy.iid, sid: server.id, values: object };
+}
+
+/** Filters of `show stat`: proxy iid (-1 all), type bitmask (1 FE, 2 BE, 4 SV), server id (-1 all). */
+export interface StatFilter {
+  iid: number;
+  type: number;
+  sid: number;
+  noMaint: boolean;
+  up: boolean;
+}
+
+/** Every stats object in HAProxy's order (per proxy: frontend, servers, backend). */
+export function statObjects(context: StatsContext, filter: StatFilter): StatObject[] {
+  const out: StatObject[] = [];
+  for (const proxy of context.state.proxies) {
+    if (filter.iid !== -1 && proxy.iid !== filter.iid) continue;
+    if (proxy.frontend && filter.type & 1) out.push(frontendObject(context, proxy));
+    if (proxy.backend && filter.type & 4) {
+      for (const server of proxy.servers) {
+        if (filter.sid !== -1 && server.id !== filter.sid) continue;
+        if (filter.noMaint && inMaint(server)) continue;
+        if (filter.up && !usable(server)) continue;
+        out.push(serverObject(context, proxy, server));
+      }
+    }
+    if (proxy.backend && filter.type & 2) out.push(backendObject(context, proxy));
+  }
+  return out;
+}
+
+/** The CSV header line of `show stat`. */
+export const STAT_HEADER = `# ${STAT_FIELDS.join(',')},\n`;
+
+/** Render stats objects as CSV, typed or JSON, exactly as 2.6.12 does. */
+export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'json'): string {
+  if (format === 'csv') {
+    let out = STAT_HEADER;
+    for (const object of objects) {
+      out += `${STAT_FIELDS.map((field) => object.values.get(field) ?? '').join(',')},\n`;
+    }
+    return `${out}\n`;
+  }
+  const objType = { F: 'Frontend', B: 'Backend', S: 'Server' } as const;
+  if (format === 'typed') {
+    let out = '';
+    for (const object of objects) {
+      STAT_FIELDS.forEach((field, pos) => {
+        const value = object.values.get(field);
+        if (value === undefined || field === '-') return;
+        const tagType = STAT_FIELD_TYPES[object.kind]?.[pos] ?? 'MGP:u32';
+        out += `${object.kind}.${object.iid}.${object.sid}.${pos}.${field}.1:${tagType}:${value}\n`;
+      });
+    }
+    return `${out}\n`;
+  }
+  const arrays = objects.map((object) => {
+    const items: unknown[] = [];
+    STAT_FIELDS.forEach((field, pos) => {
+      const value = object.values.get(field);
+      if (value === undefined || field === '-') return;
+      const [tags, type] = (STAT_FIELD_TYPES[object.kind]?.[pos] ?? 'MGP:u32').split(':') as [string, string];
+      items.push({
+        objType: objType[object.kind],
+        proxyId: object.iid,
+        id: object.sid,
+        field: { pos, name: field },
+        processNum: 1,
+        tags: jsonTags(tags),
+        value: jsonValue(type, value),
+      });
+    });
+    return items;
+  });
+  return `${JSON.stringify(arrays)}\n\n`;
+}

@@ -1,0 +1,113 @@
+import {
+  type Counters,
+  type FakeState,
+  findBackend,
+  findFrontend,
+  findServer,
+  type ProxyState,
+  type ServerState,
+  usable,
+} from './state.js';
+
+/** What traffic to simulate. Without `server`, requests are spread over the usable servers by weight. */
+export interface TrafficOptions {
+  frontend?: string;
+  backend?: string;
+  server?: string;
+  /** HTTP requests (default = sessions, or 1). */
+  requests?: number;
+  /** Sessions / connections (default = requests). */
+  sessions?: number;
+  /** Sessions still open afterwards (`scur`). Default 0. */
+  current?: number;
+  /** Bytes in / out per request (default 100 / 1000). */
+  bytesIn?: number;
+  bytesOut?: number;
+  /** HTTP status class of the responses (default 2). */
+  status?: 2 | 4 | 5;
+}
+
+function bump(
+  counters: Counters,
+  sessions: number,
+  requests: number,
+  options: TrafficOptions,
+  now: number,
+): void {
+  const current = options.current ?? 0;
+  counters.stot += sessions;
+  counters.connTot += sessions;
+  counters.reqTot += requests;
+  counters.bin += requests * (options.bytesIn ?? 100);
+  counters.bout += requests * (options.bytesOut ?? 1000);
+  counters.rate = sessions;
+  counters.rateMax = Math.max(counters.rateMax, sessions);
+  counters.connRate = sessions;
+  counters.connRateMax = Math.max(counters.connRateMax, sessions);
+  counters.reqRate = requests;
+  counters.reqRateMax = Math.max(counters.reqRateMax, requests);
+  counters.scur = current;
+  counters.smax = Math.max(counters.smax, current, sessions > 0 ? 1 : 0);
+  const status = options.status ?? 2;
+  if (status === 2) counters.hrsp2xx += requests;
+  else if (status === 4) counters.hrsp4xx += requests;
+  else counters.hrsp5xx += requests;
+  counters.lastSess = now;
+}
+
+/**
+ * Bump frontend, backend and server counters so that `show stat` / `show info` move as if traffic
+ * had gone through. Throws on unknown names so a typo cannot silently test nothing.
+ */
+export function simulateTraffic(state: FakeState, options: TrafficOptions, now: number): void {
+  const requests = options.requests ?? options.sessions ?? 1;
+  const sessions = options.sessions ?? requests;
+  let frontend: ProxyState | undefined;
+  let backend: ProxyState | undefined;
+  if (options.frontend) {
+    frontend = findFrontend(state, options.frontend);
+    if (!frontend) throw new Error(`simulateTraffic: no frontend '${options.frontend}'`);
+  }
+  if (options.backend) {
+    backend = findBackend(state, options.backend);
+    if (!backend) throw new Error(`simulateTraffic: no backend '${options.backend}'`);
+  } else if (frontend?.defaultBackend) {
+    backend = findBackend(state, frontend.defaultBackend);
+  }
+  if (!frontend && !backend) throw new Error('simulateTraffic: give a frontend and/or a backend');
+  if (frontend) bump(frontend.counters, sessions, requests, options, now);
+  if (!backend) {
+    state.global.cumConns += sessions;
+    state.global.cumReq += requests;
+    return;
+  }
+  bump(backend.counters, sessions, requests, options, now);
+  backend.counters.lbtot += sessions;
+  let targets: { server: ServerState; share: number }[];
+  if (options.server) {
+    const server = findServer(backend, options.server);
+    if (!server) throw new Error(`simulateTraffic: no server '${options.server}' in '${backend.name}'`);
+    targets = [{ server, share: 1 }];
+  } else {
+    const up = backend.servers.filter((server) => usable(server) && !server.backup && server.weight > 0);
+    const pool = up.length > 0 ? up : backend.servers.filter((server) => usable(server) && server.weight > 0);
+    const total = pool.reduce((sum, server) => sum + server.weight, 0);
+    targets = pool.map((server) => ({ server, share: server.weight / total }));
+  }
+  let leftSessions = sessions;
+  let leftRequests = requests;
+  targets.forEach(({ server, share }, i) => {
+    const last = i === targets.length - 1;
+    const s = last ? leftSessions : Math.round(sessions * share);
+    const r = last ? leftRequests : Math.round(requests * share);
+    leftSessions -= s;
+    leftRequests -= r;
+    bump(server.counters, s, r, { ...options, current: last ? (options.current ?? 0) : 0 }, now);
+    server.counters.lbtot += s;
+  });
+  state.global.cumConns += sessions;
+  state.global.cumReq += requests;
+  state.global.maxConnRate = Math.max(state.global.maxConnRate, sessions);
+  state.global.maxSessRate = Math.max(state.global.maxSessRate, sessions);
+  state.global.totalBytesOut += requests * (options.bytesOut ?? 1000);
+}
