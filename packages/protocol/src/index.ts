@@ -4,3 +4,15 @@
  */
 export * from './errors.js';
 export * from './command.js';
+// response framing and reply classification (issue #4)
+export * from './framing.js';
+export * from './reply.js';
+// show stat / show info parsers, field catalogue and aggregation (issue #2)
+export * from './fields/types.js';
+export * from './fields/stat-fields.js';
+export * from './fields/info-fields.js';
+export * from './fields/metric-names.js';
+export * from './aggregate-values.js';
+export * from './parse-field-value.js';
+export * from './parse-stat.js';
+export * from './create-stat-parser.js';

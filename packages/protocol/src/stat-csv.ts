@@ -1,0 +1,309 @@
+/**
+ * The `show stat` CSV scanner shared by {@link parseStat} and the streaming parser. Internal: not
+ * exported from the package index.
+ *
+ * Speed matters (a 2,000-backend dump is 5 MB): one pass over char codes, numbers computed while
+ * scanning (no substring for numeric fields), and a quoted-field slow path only when a field
+ * starts with `"`.
+ */
+import { ProtocolError } from './errors.js';
+import { statField } from './fields/stat-fields.js';
+import type { FieldValue } from './fields/types.js';
+import { parseFieldValue, parseIntegerText } from './parse-field-value.js';
+
+/** A `show stat` row: every non-empty column under HAProxy's own name; an empty field is absent. */
+export interface StatRow {
+  /** Proxy name. */
+  pxname: string;
+  /** `FRONTEND`, `BACKEND`, a server name or a listener name. */
+  svname: string;
+  [field: string]: FieldValue | undefined;
+}
+
+const KIND_STRING = 0;
+const KIND_NUMBER = 1;
+const KIND_SKIP = 2;
+
+const COMMA = 44;
+const LF = 10;
+const QUOTE = 34;
+const MINUS = 45;
+const HASH = 35;
+
+/** The header compiled once: column names, how each column is typed, and the row factory. */
+export interface StatHeader {
+  /** Every name of the header line, including `-` and the trailing empty one. */
+  readonly names: readonly string[];
+  /** Per header column: its kind (string, number, skipped). */
+  readonly kinds: Uint8Array;
+  /** Per header column: its index in the row values, or -1 when the column is dropped. */
+  readonly slots: Int32Array;
+  /** The kept column names, in order. */
+  readonly columns: readonly string[];
+  readonly pxnameSlot: number;
+  readonly svnameSlot: number;
+  /** Builds a row object from the values of the kept columns. */
+  readonly createRow: RowFactory;
+}
+
+export function excerpt(text: string, at = 0): string {
+  return text.slice(at, at + 80);
+}
+
+type RowFactory = (values: ReadonlyArray<FieldValue | undefined>) => StatRow;
+
+/** Compile `v => ({ name: v[i], … })` for the given columns, or `undefined` under a CSP without `Function`. */
+function compileLiteral(columns: readonly string[], indexes: readonly number[]): RowFactory | undefined {
+  try {
+    const body = `return {${indexes.map((index) => `${JSON.stringify(columns[index])}:v[${index}]`).join(',')}};`;
+    return new Function('v', body) as RowFactory;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Above this many distinct empty/non-empty patterns (only garbage input has that many), stop compiling. */
+const MAX_PATTERNS = 256;
+
+/**
+ * The row factory. Rows leave empty fields out, and have ~50–128 properties: built by keyed stores
+ * V8 turns each row into a slow dictionary object, so for each pattern of non-empty columns (a real
+ * dump has a handful: frontend, backend, checked server, unchecked server…) we compile one object
+ * literal. Column names are embedded as JSON string literals, so a header cannot inject code. Under a
+ * CSP that forbids `Function`, or past {@link MAX_PATTERNS}, rows are built by keyed stores.
+ */
+function rowFactory(columns: readonly string[]): RowFactory {
+  const words = Math.max(1, Math.ceil(columns.length / 32));
+  const mask = new Int32Array(words);
+  const root = new Map<number, unknown>();
+  let patterns = 0;
+  let compile = true;
+  const generic: RowFactory = (values) => {
+    const row: Record<string, FieldValue | undefined> = {};
+    for (let index = 0; index < columns.length; index++) {
+      const value = values[index];
+      if (value !== undefined) row[columns[index]!] = value;
+    }
+    return row as StatRow;
+  };
+  return (values) => {
+    mask.fill(0);
+    for (let index = 0; index < values.length; index++) {
+      if (values[index] !== undefined) mask[index >> 5]! |= 1 << (index & 31);
+    }
+    let node = root;
+    for (let word = 0; word < words - 1; word++) {
+      let next = node.get(mask[word]!) as Map<number, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(mask[word]!, next);
+      }
+      node = next;
+    }
+    let factory = node.get(mask[words - 1]!) as RowFactory | undefined;
+    if (factory === undefined) {
+      const present: number[] = [];
+      for (let index = 0; index < values.length; index++) if (values[index] !== undefined) present.push(index);
+      factory = (compile && patterns < MAX_PATTERNS ? compileLiteral(columns, present) : undefined) ?? generic;
+      if (factory === generic) compile = false;
+      patterns++;
+      node.set(mask[words - 1]!, factory);
+    }
+    return factory(values);
+  };
+}
+
+/** Compile the `# pxname,svname,…,` header line (without its newline). */
+export function compileStatHeader(line: string): StatHeader {
+  if (!line.startsWith('# ')) {
+    throw new ProtocolError('show stat: the reply does not start with a "# pxname,svname,…" header', {
+      command: 'show stat',
+      excerpt: excerpt(line),
+    });
+  }
+  const names = line.slice(2).split(',');
+  if (names[0] !== 'pxname' || names[1] !== 'svname') {
+    throw new ProtocolError('show stat: the header does not start with pxname,svname', {
+      command: 'show stat',
+      excerpt: excerpt(line),
+    });
+  }
+  const kinds = new Uint8Array(names.length);
+  const slots = new Int32Array(names.length);
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index]!;
+    // '' is the column after the trailing comma; '-' separates fixed and stats-module columns;
+    // '__proto__' would set the row's prototype. A repeated name keeps its first column.
+    if (name === '' || name === '-' || name === '__proto__' || seen.has(name)) {
+      kinds[index] = KIND_SKIP;
+      slots[index] = -1;
+      continue;
+    }
+    seen.add(name);
+    kinds[index] = statField(name)?.type === 'str' ? KIND_STRING : KIND_NUMBER;
+    slots[index] = columns.length;
+    columns.push(name);
+  }
+  return { names, kinds, slots, columns, pxnameSlot: 0, svnameSlot: 1, createRow: rowFactory(columns) };
+}
+
+function toValue(text: string, kind: number): FieldValue | undefined {
+  if (text === '') return undefined;
+  return kind === KIND_STRING ? text : parseFieldValue(text);
+}
+
+function rowError(message: string, text: string, lineStart: number): ProtocolError {
+  return new ProtocolError(`show stat: ${message}`, { command: 'show stat', excerpt: excerpt(text, lineStart) });
+}
+
+/** Parse one quoted field starting at the opening quote; returns the content and moves `cursor.pos`. */
+function readQuoted(text: string, open: number, end: number, lineStart: number, cursor: { pos: number }): string {
+  let content = '';
+  let from = open + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1 || quote >= end) throw rowError('unterminated quoted field', text, lineStart);
+    content += text.slice(from, quote);
+    if (quote + 1 < end && text.charCodeAt(quote + 1) === QUOTE) {
+      content += '"';
+      from = quote + 2;
+      continue;
+    }
+    cursor.pos = quote + 1;
+    return content;
+  }
+}
+
+/**
+ * Parse the data lines in `text[start, end)`; `end` must be at a line boundary (just after a `\n`
+ * that is not inside quotes) or the end of the input. Appends to `rows`.
+ */
+export function parseStatRows(text: string, start: number, end: number, header: StatHeader, rows: StatRow[]): void {
+  const { kinds, slots, createRow, pxnameSlot, svnameSlot } = header;
+  const count = kinds.length;
+  const values: Array<FieldValue | undefined> = new Array(header.columns.length).fill(undefined);
+  const cursor = { pos: 0 };
+  const recent: Array<string | undefined> = new Array(count).fill(undefined);
+  let pos = start;
+  while (pos < end) {
+    const first = text.charCodeAt(pos);
+    if (first === LF) {
+      pos++;
+      continue;
+    }
+    if (first === HASH) {
+      // A repeated header (replies of several `show stat` concatenated); proxy names cannot hold '#'.
+      const newline = text.indexOf('\n', pos);
+      pos = newline === -1 || newline >= end ? end : newline + 1;
+      continue;
+    }
+    const lineStart = pos;
+    let column = 0;
+    for (;;) {
+      if (column === count) throw rowError(`a row has more fields than the header (${count})`, text, lineStart);
+      const slot = slots[column]!;
+      let code = pos < end ? text.charCodeAt(pos) : LF;
+      // Fast path: an empty field (about half of a dump).
+      if (code === COMMA) {
+        if (slot >= 0) values[slot] = undefined;
+        column++;
+        pos++;
+        continue;
+      }
+      if (code === LF) {
+        if (slot >= 0) values[slot] = undefined;
+        column++;
+        pos++;
+        break;
+      }
+      const kind = kinds[column]!;
+      if (code === QUOTE) {
+        // RFC 4180 quoted field: "" is a quote; commas and newlines inside are data.
+        const content = readQuoted(text, pos, end, lineStart, cursor);
+        pos = cursor.pos;
+        code = pos < end ? text.charCodeAt(pos) : LF;
+        if (code !== COMMA && code !== LF) throw rowError('unexpected character after a quoted field', text, lineStart);
+        if (slot >= 0) values[slot] = toValue(content, kind);
+      } else if (kind === KIND_NUMBER) {
+        const fieldStart = pos;
+        const negative = code === MINUS;
+        if (negative) pos++;
+        const digitStart = pos;
+        let number = 0;
+        // Digits while computing the value, then (rarely) anything else up to the delimiter.
+        while (pos < end) {
+          const digit = text.charCodeAt(pos) - 48;
+          if (digit < 0 || digit > 9) break;
+          number = number * 10 + digit;
+          pos++;
+        }
+        code = pos < end ? text.charCodeAt(pos) : LF;
+        if ((code === COMMA || code === LF) && pos > digitStart) {
+          if (slot >= 0) {
+            values[slot] = pos - digitStart <= 15 ? (negative ? -number : number) : parseIntegerText(text.slice(fieldStart, pos));
+          }
+        } else {
+          while (pos < end) {
+            code = text.charCodeAt(pos);
+            if (code === COMMA || code === LF) break;
+            if (code === QUOTE) throw rowError('quote inside an unquoted field', text, lineStart);
+            pos++;
+          }
+          if (pos >= end) code = LF;
+          if (slot >= 0) values[slot] = toValue(text.slice(fieldStart, pos), kind);
+        }
+      } else {
+        const fieldStart = pos;
+        while (pos < end) {
+          code = text.charCodeAt(pos);
+          if (code === COMMA || code === LF) break;
+          if (code === QUOTE) throw rowError('quote inside an unquoted field', text, lineStart);
+          pos++;
+        }
+        if (pos >= end) code = LF;
+        if (slot >= 0) {
+          // Text columns repeat from row to row (pxname, status, mode): reuse the previous string
+          // when equal, which saves allocating and retaining ~100k strings in a large dump.
+          const length = pos - fieldStart;
+          const previous = recent[column];
+          if (previous !== undefined && previous.length === length && text.startsWith(previous, fieldStart)) {
+            values[slot] = previous;
+          } else {
+            values[slot] = recent[column] = text.slice(fieldStart, pos);
+          }
+        }
+      }
+      column++;
+      pos++;
+      if (code !== COMMA) break;
+    }
+    if (column !== count) {
+      throw rowError(`a row has ${column} fields, the header has ${count}`, text, lineStart);
+    }
+    if (typeof values[pxnameSlot] !== 'string' || typeof values[svnameSlot] !== 'string') {
+      throw rowError('a row without pxname or svname', text, lineStart);
+    }
+    rows.push(createRow(values));
+  }
+}
+
+/**
+ * Where the last complete line of `text` ends (the index after its `\n`), taking quoted fields
+ * into account, or -1 when no line is complete. `from` must be outside quotes.
+ */
+export function lastLineEnd(text: string, from: number): number {
+  if (text.indexOf('"', from) === -1) {
+    const newline = text.lastIndexOf('\n');
+    return newline >= from ? newline + 1 : -1;
+  }
+  let inQuotes = false;
+  let last = -1;
+  for (let index = from; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) inQuotes = !inQuotes;
+    else if (code === LF && !inQuotes) last = index + 1;
+  }
+  return last;
+}
