@@ -1,0 +1,130 @@
+/**
+ * Command-line parsing with `node:util` parseArgs. One option table for the whole program; each
+ * command declares which of the command-specific options it accepts, so `hapctl info --backend x`
+ * is a usage error rather than silently ignored.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  config: { type: 'string' },
+  'socket-dir': { type: 'string' },
+  socket: { type: 'string' },
+  endpoint: { type: 'string', multiple: true },
+  master: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+/** Options only some commands accept (see each command's `options`). */
+export const COMMAND_OPTIONS = {
+  'per-process': { type: 'boolean', short: 'p' },
+  backend: { type: 'string', short: 'b' },
+  yes: { type: 'boolean', short: 'y' },
+  all: { type: 'boolean' },
+  interval: { type: 'string', short: 'n' },
+  once: { type: 'boolean' },
+  fast: { type: 'boolean' },
+} as const;
+
+export type CommandOption = keyof typeof COMMAND_OPTIONS;
+
+export interface ParsedOptions {
+  help?: boolean | undefined;
+  version?: boolean | undefined;
+  json?: boolean | undefined;
+  debug?: boolean | undefined;
+  'no-color'?: boolean | undefined;
+  config?: string | undefined;
+  'socket-dir'?: string | undefined;
+  socket?: string | undefined;
+  endpoint?: string[] | undefined;
+  master?: string | undefined;
+  timeout?: string | undefined;
+  'per-process'?: boolean | undefined;
+  backend?: string | undefined;
+  yes?: boolean | undefined;
+  all?: boolean | undefined;
+  interval?: string | undefined;
+  once?: boolean | undefined;
+  fast?: boolean | undefined;
+}
+
+export interface ParsedArgs {
+  options: ParsedOptions;
+  positionals: string[];
+  /** Names of the options present on the command line, as typed (without dashes). */
+  present: string[];
+}
+
+/** Parse argv (without `node` and the script). Unknown options are a usage error. */
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      args: string[];
+      options: typeof GLOBAL_OPTIONS & typeof COMMAND_OPTIONS;
+      allowPositionals: true;
+      strict: true;
+      tokens: true;
+    }>
+  >;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS },
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (error) {
+    // parseArgs' messages are long and mention internals; keep the first sentence.
+    const message = error instanceof Error ? error.message.split('. ')[0]!.replace(/\.$/, '') : String(error);
+    throw new UsageError(message);
+  }
+  const present = parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  return { options: parsed.values as ParsedOptions, positionals: parsed.positionals, present };
+}
+
+/** Refuse command-specific options a command does not take. */
+export function checkAllowedOptions(
+  present: readonly string[],
+  allowed: readonly CommandOption[],
+  command: string,
+) {
+  for (const name of present) {
+    if (name in GLOBAL_OPTIONS) continue;
+    if (!allowed.includes(name as CommandOption)) {
+      throw new UsageError(`option --${name} is not valid for "${command}"`, command);
+    }
+  }
+}
+
+/** A non-negative integer argument (`weight`, `maxconn`, …), or a usage error naming it. */
+export function parseInteger(value: string | undefined, what: string, command?: string): number {
+  if (value === undefined || !/^\d+$/.test(value.trim())) {
+    throw new UsageError(
+      `${what} must be a non-negative integer, got ${JSON.stringify(value ?? '')}`,
+      command,
+    );
+  }
+  const number = Number(value.trim());
+  if (!Number.isSafeInteger(number)) throw new UsageError(`${what} is too large: ${value}`, command);
+  return number;
+}
+
+/** A duration like `2`, `1.5`, `500ms`, `2s` in ms. Bare numbers are in `bareUnit`. */
+export function parseDuration(value: string, what: string, bareUnit: 'ms' | 's'): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+  if (!match)
+    throw new UsageError(`${what} must be a duration like 2, 2s or 500ms, got ${JSON.stringify(value)}`);
+  const amount = Number(match[1]);
+  const unit = match[2] ?? bareUnit;
+  const ms = unit === 'ms' ? amount : amount * 1000;
+  if (ms <= 0) throw new UsageError(`${what} must be greater than zero`);
+  return Math.round(ms);
+}

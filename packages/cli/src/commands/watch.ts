@@ -1,0 +1,286 @@
+/**
+ * `hapctl watch`: a live, top-like view of frontends, backends and servers, refreshed from one
+ * `snapshot()` per tick. Status and weight changes are highlighted and listed as events. On a
+ * terminal it uses the alternate screen and hides the cursor, and always restores both on exit,
+ * `q`, Ctrl-C, SIGINT or SIGTERM.
+ */
+import { parseDuration } from '../args.js';
+import type { CommandSpec, Context } from '../context.js';
+import { oneLine } from '../errors.js';
+import { count, status as statusCell } from '../format.js';
+import { stripAnsi } from '../io.js';
+import type { Client } from '../sdk-types.js';
+import { type Column, renderTable, truncate } from '../table.js';
+import { loadStats, type StatObject, type StatsView, serverKey, statusOf } from '../view.js';
+
+const ENTER = '\x1b[?1049h\x1b[?25l';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+/** How many ticks a change stays highlighted. */
+const HIGHLIGHT_TICKS = 3;
+const MAX_EVENTS = 6;
+
+interface Tracked {
+  status: string;
+  weight: string;
+  changedAt: number;
+}
+
+/** Remembers what each object looked like, to highlight and list what changed. */
+export class ChangeTracker {
+  private readonly seen = new Map<string, Tracked>();
+  readonly events: string[] = [];
+  tick = 0;
+
+  observe(view: StatsView, now: Date): void {
+    this.tick++;
+    const time = now.toTimeString().slice(0, 8);
+    const visit = (label: string, object: StatObject) => {
+      const key = `${object.kind}:${label}`;
+      const status = statusOf(object);
+      const weight = object.kind === 'server' ? count(object.stats.weight ?? null) : '';
+      const before = this.seen.get(key);
+      if (before && (before.status !== status || before.weight !== weight)) {
+        const parts: string[] = [];
+        if (before.status !== status) parts.push(`${before.status} → ${status}`);
+        if (before.weight !== weight) parts.push(`weight ${before.weight} → ${weight}`);
+        this.events.unshift(`${time} ${object.kind} ${label}: ${parts.join(', ')}`);
+        this.events.length = Math.min(this.events.length, MAX_EVENTS);
+        this.seen.set(key, { status, weight, changedAt: this.tick });
+      } else if (!before) {
+        this.seen.set(key, { status, weight, changedAt: Number.NEGATIVE_INFINITY });
+      }
+    };
+    for (const object of view.frontends) visit(object.name, object);
+    for (const object of view.backends) visit(object.name, object);
+    for (const object of view.servers) visit(serverKey(object), object);
+  }
+
+  /** True when the object changed in the last few ticks. */
+  recent(object: StatObject): boolean {
+    const label = object.kind === 'server' ? serverKey(object) : object.name;
+    const entry = this.seen.get(`${object.kind}:${label}`);
+    return entry !== undefined && this.tick - entry.changedAt < HIGHLIGHT_TICKS;
+  }
+}
+
+/** One frame of the view as lines (no trailing newline). */
+export function renderFrame(
+  context: Context,
+  view: StatsView,
+  tracker: ChangeTracker,
+  info: { version: string; interval: number; error?: string | undefined; now: Date },
+): string[] {
+  const s = context.style;
+  const width = context.io.stdout.isTTY ? (context.io.stdout.columns ?? 80) : undefined;
+  const mark = (object: StatObject, text: string) =>
+    tracker.recent(object) ? s.inverse(s.yellow(text)) : statusCell(s, text);
+  const table = <Row>(columns: Column<Row>[], rows: Row[]) =>
+    rows.length === 0
+      ? [s.dim('  (none)')]
+      : renderTable(columns, rows, { width, header: (text) => s.bold(text) }).split('\n');
+  const num = (header: string, key: string, priority = 1): Column<StatObject> => ({
+    header,
+    value: (object) => count(object.stats[key] ?? null),
+    align: 'right',
+    priority,
+  });
+  const name: Column<StatObject> = {
+    header: 'NAME',
+    value: (object) => object.name,
+    flexible: true,
+    minWidth: 8,
+    priority: 10,
+  };
+  const state: Column<StatObject> = {
+    header: 'STATUS',
+    value: (object) => mark(object, statusOf(object)),
+    priority: 9,
+  };
+  const seconds = info.interval >= 1000 ? `${info.interval / 1000}s` : `${info.interval}ms`;
+  const header =
+    `${s.bold('hapctl watch')}  ${view.processes.length || '?'} processes  HAProxy ${info.version}  ` +
+    `${info.now.toTimeString().slice(0, 8)}  every ${seconds}  ${s.dim(context.io.stdout.isTTY ? 'q to quit' : '')}`;
+  const lines = [header.trimEnd()];
+  if (info.error) lines.push(s.red(`! ${info.error}`));
+  lines.push('', s.bold(s.cyan('FRONTENDS')));
+  lines.push(
+    ...table(
+      [
+        name,
+        state,
+        num('SCUR', 'scur', 8),
+        num('RATE', 'rate', 7),
+        num('REQ/S', 'req_rate', 6),
+        num('STOT', 'stot', 5),
+        num('REQ_TOT', 'req_tot', 3),
+      ],
+      view.frontends,
+    ),
+  );
+  lines.push('', s.bold(s.cyan('BACKENDS')));
+  lines.push(
+    ...table(
+      [
+        name,
+        state,
+        num('ACT', 'act', 7),
+        num('SCUR', 'scur', 8),
+        num('RATE', 'rate', 7),
+        num('STOT', 'stot', 5),
+        num('LBTOT', 'lbtot', 3),
+      ],
+      view.backends,
+    ),
+  );
+  lines.push('', s.bold(s.cyan('SERVERS')));
+  lines.push(
+    ...table(
+      [
+        {
+          header: 'SERVER',
+          value: (object) => serverKey(object),
+          flexible: true,
+          minWidth: 10,
+          priority: 10,
+        },
+        state,
+        {
+          header: 'WEIGHT',
+          value: (object) =>
+            tracker.recent(object)
+              ? s.inverse(s.yellow(count(object.stats.weight ?? null)))
+              : count(object.stats.weight ?? null),
+          align: 'right',
+          priority: 8,
+        },
+        num('SCUR', 'scur', 7),
+        num('RATE', 'rate', 6),
+        num('STOT', 'stot', 5),
+        { header: 'CHECK', value: (object) => String(object.stats.check_status ?? '-'), priority: 2 },
+      ],
+      view.servers,
+    ),
+  );
+  if (tracker.events.length) {
+    lines.push('', s.bold(s.cyan('CHANGES')));
+    lines.push(...tracker.events.map((event) => `  ${event}`));
+  }
+  return width === undefined
+    ? lines
+    : lines.map((line) => (stripAnsi(line).length > width ? truncate(line, width) : line));
+}
+
+async function version(hap: Client): Promise<string> {
+  try {
+    return await hap.version();
+  } catch {
+    return '?';
+  }
+}
+
+export const watchCommand: CommandSpec = {
+  name: 'watch',
+  summary: 'live top-like view of frontends, backends and servers (rates, sessions, status changes)',
+  usage: ['watch [--interval 2s] [--once]'],
+  details:
+    'Refreshes from one snapshot per tick (one stats dump per process). Changes of status or weight are highlighted and listed. Keys: q or Ctrl-C to quit.',
+  options: ['interval', 'once'],
+  args: [0, 0],
+  connects: true,
+  async run(context) {
+    const interval = context.options.interval
+      ? parseDuration(context.options.interval, '--interval', 's')
+      : 2000;
+    const hap = await context.hap();
+    const tracker = new ChangeTracker();
+    const first = await loadStats(hap);
+    const hapVersion = await version(hap);
+    tracker.observe(first, new Date());
+    if (context.options.once) {
+      for (const line of renderFrame(context, first, tracker, {
+        version: hapVersion,
+        interval,
+        now: new Date(),
+      }))
+        context.print(line);
+      return 0;
+    }
+
+    const out = context.io.stdout;
+    const tty = out.isTTY === true;
+    const stop = new AbortController();
+    const cleanups: Array<() => void> = [];
+    let view = first;
+    let error: string | undefined;
+    const draw = () => {
+      const lines = renderFrame(context, view, tracker, {
+        version: hapVersion,
+        interval,
+        error,
+        now: new Date(),
+      });
+      if (tty) {
+        const rows = out.rows ?? 24;
+        const shown = lines.slice(0, rows - 1);
+        out.write(`\x1b[H${shown.map((line) => `${line}\x1b[K`).join('\n')}\x1b[J`);
+      } else {
+        out.write(`${lines.join('\n')}\n\n`);
+      }
+    };
+    if (tty) {
+      out.write(ENTER);
+      cleanups.push(() => out.write(LEAVE));
+      const onResize = () => draw();
+      out.on?.('resize', onResize);
+      cleanups.push(() => out.off?.('resize', onResize));
+    }
+    const stdin = context.io.stdin;
+    if (stdin?.isTTY && stdin.setRawMode) {
+      stdin.setRawMode(true);
+      const onKey = (chunk: Buffer | string) => {
+        const key = chunk.toString();
+        if (key === 'q' || key === 'Q' || key === '\x03' || key === '\x1b') stop.abort();
+      };
+      stdin.on('data', onKey);
+      stdin.resume?.();
+      cleanups.push(() => {
+        stdin.off('data', onKey);
+        stdin.setRawMode?.(false);
+        stdin.pause?.();
+      });
+    }
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const off = context.io.onSignal?.(signal, () => stop.abort());
+      if (off) cleanups.push(off);
+    }
+    try {
+      draw();
+      while (!stop.signal.aborted) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, interval);
+          stop.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
+        });
+        if (stop.signal.aborted) break;
+        try {
+          view = await loadStats(hap, { signal: stop.signal });
+          error = undefined;
+          tracker.observe(view, new Date());
+        } catch (cause) {
+          if (stop.signal.aborted) break;
+          error = oneLine(cause);
+        }
+        draw();
+      }
+    } finally {
+      for (const cleanup of cleanups.reverse()) cleanup();
+    }
+    return 0;
+  },
+};

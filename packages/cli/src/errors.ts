@@ -1,0 +1,98 @@
+/**
+ * Exit codes and how errors become them. Every error is printed as one line (`hapctl: …`); the
+ * stack is shown only with `--debug`.
+ */
+import { HAProxyError } from '@haproxyadmin/sdk';
+
+/** Process exit codes of `hapctl` (documented in the README; stable). */
+export const ExitCode = {
+  ok: 0,
+  /** Anything not covered below (inconsistent data across processes, protocol errors, bugs). */
+  error: 1,
+  /** Bad command line, bad value, or a destructive action without `--yes` and no terminal to ask. */
+  usage: 2,
+  /** The frontend, backend, server, ACL or map does not exist. */
+  notFound: 3,
+  /** A write succeeded on some processes and failed on others. */
+  partial: 4,
+  /** A socket could not be reached, timed out, or broke. */
+  socket: 5,
+  /** HAProxy answered the command with an error (or the socket's level is too low). */
+  refused: 6,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A mistake on the command line. Exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  /** The command whose help is worth pointing at. */
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
+
+/** A lookup the CLI does itself (e.g. a server name matching nothing). Exit code 3. */
+export class CliNotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** A typed error's `code`, or undefined. */
+function codeOf(error: unknown): string | undefined {
+  if (HAProxyError.isInstance(error)) return error.code;
+  return undefined;
+}
+
+/** The exit code for an error. */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof UsageError) return ExitCode.usage;
+  if (error instanceof CliNotFoundError) return ExitCode.notFound;
+  const code = codeOf(error);
+  if (code === undefined) return ExitCode.error;
+  if (code === 'HAPROXY_ERR_INVALID_ARG') return ExitCode.usage;
+  if (code === 'HAPROXY_ERR_NOT_FOUND') return ExitCode.notFound;
+  if (code === 'HAPROXY_ERR_PARTIAL') return ExitCode.partial;
+  if (code.startsWith('HAPROXY_ERR_SOCKET')) return ExitCode.socket;
+  if (code === 'HAPROXY_ERR_COMMAND' || code === 'HAPROXY_ERR_PERMISSION') return ExitCode.refused;
+  return ExitCode.error;
+}
+
+/** One line: `<ErrorName>: <message>` with newlines folded, never a stack. */
+export function oneLine(error: unknown): string {
+  if (error instanceof Error) {
+    const message = error.message.replace(/\s*\n\s*/g, ' ').trim();
+    if (error instanceof UsageError || error instanceof CliNotFoundError) return message;
+    return `${error.name}: ${message}`;
+  }
+  return String(error).replace(/\s*\n\s*/g, ' ');
+}
+
+/** A plain JSON view of an error for `--json` output. */
+export function errorJson(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), exitCode: ExitCode.error };
+  const out: Record<string, unknown> = {
+    name: error.name,
+    code: codeOf(error) ?? (error instanceof UsageError ? 'USAGE' : undefined),
+    message: error.message,
+    exitCode: exitCodeFor(error),
+  };
+  const record = error as unknown as Record<string, unknown>;
+  for (const key of ['command', 'response', 'endpoint', 'kind', 'lookup', 'argument', 'field'] as const) {
+    if (record[key] !== undefined && typeof record[key] !== 'object') out[key] = record[key];
+  }
+  if (Array.isArray(record.outcomes)) {
+    out.outcomes = (record.outcomes as Array<Record<string, unknown>>).map(outcomeJson);
+  }
+  if (Array.isArray(record.values)) out.values = record.values;
+  return out;
+}
+
+/** One process's outcome as plain JSON. */
+export function outcomeJson(outcome: Record<string, unknown>): Record<string, unknown> {
+  const process = (outcome.process ?? {}) as Record<string, unknown>;
+  const base = { endpoint: process.endpoint, pid: process.pid ?? null, ok: outcome.ok === true };
+  if (outcome.ok === true) return base;
+  const error = outcome.error as Error | undefined;
+  return { ...base, error: error ? { name: error.name, code: codeOf(error), message: error.message } : null };
+}
