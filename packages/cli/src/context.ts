@@ -25,6 +25,8 @@ export interface CommandSpec {
   options?: CommandOption[];
   /** Positional arity (after the command path). */
   args: [min: number, max: number];
+  /** Destructive: asks for confirmation, so without `--yes` it needs a terminal (checked before connecting). */
+  destructive?: boolean;
   /** Whether the command needs a HAProxy connection (all but `demo` and `help`). */
   connects?: boolean;
   run(context: Context): Promise<number | undefined>;

@@ -7,6 +7,7 @@
  * const code = await run(['servers', '--backend', 'be_app', '--json', '--socket-dir', '/run/haproxy']);
  */
 import { checkAllowedOptions, parseCommandLine } from './args.js';
+import { checkConfirmable } from './confirm.js';
 import { demoCommand } from './commands/demo.js';
 import { frontendCommands } from './commands/frontend.js';
 import { globalCommands } from './commands/global.js';
@@ -131,6 +132,7 @@ export async function run(
       );
     }
     const context = new Context(io, parsed.options, args, command, options.client);
+    if (command.destructive) checkConfirmable(context);
     try {
       return (await command.run(context)) ?? ExitCode.ok;
     } finally {

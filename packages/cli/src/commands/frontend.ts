@@ -56,6 +56,7 @@ export const frontendCommands: CommandSpec[] = [
   },
   {
     name: 'frontend shutdown',
+    destructive: true,
     summary: 'stop a frontend for good, closing its listeners (irreversible until reload; asks first; --yes)',
     usage: ['frontend shutdown FRONTEND [--yes]'],
     options: ['yes'],

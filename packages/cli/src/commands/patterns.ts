@@ -198,6 +198,7 @@ function aclCommands(): CommandSpec[] {
     },
     {
       name: 'acl del',
+      destructive: true,
       summary: 'delete a pattern (or #REF) from an ACL (asks first; --yes)',
       usage: ['acl del ID|FILE PATTERN|#0xREF [--yes]'],
       options: ['yes'],
@@ -218,6 +219,7 @@ function aclCommands(): CommandSpec[] {
     },
     {
       name: 'acl clear',
+      destructive: true,
       summary: 'remove every pattern of an ACL (asks first; --yes)',
       usage: ['acl clear ID|FILE [--yes]'],
       options: ['yes'],
@@ -323,6 +325,7 @@ function mapCommands(): CommandSpec[] {
     write('set', 'change the value of an existing key'),
     {
       name: 'map del',
+      destructive: true,
       summary: 'delete a key (or #REF) from a map (asks first; --yes)',
       usage: ['map del ID|FILE KEY|#0xREF [--yes]'],
       options: ['yes'],
@@ -343,6 +346,7 @@ function mapCommands(): CommandSpec[] {
     },
     {
       name: 'map clear',
+      destructive: true,
       summary: 'remove every entry of a map (asks first; --yes)',
       usage: ['map clear ID|FILE [--yes]'],
       options: ['yes'],

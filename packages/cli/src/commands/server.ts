@@ -154,6 +154,7 @@ const setAddr: CommandSpec = {
 
 const shutdown: CommandSpec = {
   name: 'server shutdown',
+  destructive: true,
   summary: 'close every session of a server on every process (asks first; --yes)',
   usage: ['server shutdown BACKEND/SERVER [--yes]', 'server shutdown --backend B --all [--yes]'],
   options: ['backend', 'all', 'yes'],

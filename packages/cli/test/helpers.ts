@@ -1,0 +1,109 @@
+/**
+ * Test helpers: an in-process terminal capture for `run(argv, io)`, and `hapctl()` that runs the
+ * BUILT CLI (`packages/cli/dist/bin.js`) as a child process, like a user does.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../src/io.js';
+
+export const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = join(CLI_ROOT, '..', '..');
+export const BIN = join(CLI_ROOT, 'dist', 'bin.js');
+
+export interface Capture extends CliIo {
+  out(): string;
+  err(): string;
+}
+
+/** A CliIo whose streams are strings; `tty` makes stdout/stderr pretend to be terminals. */
+export function captureIo(
+  options: { tty?: boolean; columns?: number; env?: Record<string, string> } = {},
+): Capture {
+  let out = '';
+  let err = '';
+  return {
+    stdout: {
+      write: (chunk: string) => (out += chunk),
+      isTTY: options.tty ?? false,
+      columns: options.columns ?? 100,
+      rows: 40,
+    },
+    stderr: {
+      write: (chunk: string) => (err += chunk),
+      isTTY: options.tty ?? false,
+      columns: options.columns ?? 100,
+    },
+    env: { HOME: '/nonexistent-home', ...options.env },
+    home: '/nonexistent-home',
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/**
+ * Build the CLI and the packages it depends on when `dist/bin.js` is missing (or HAPCTL_REBUILD=1),
+ * once for all test files (a lock folder keeps parallel workers from building twice).
+ */
+export function ensureBuilt(): void {
+  if (existsSync(BIN) && process.env.HAPCTL_REBUILD !== '1') return;
+  const lock = join(CLI_ROOT, '.build-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // another worker is building: wait for it
+      const started = Date.now();
+      while (existsSync(lock) && Date.now() - started < 180_000) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      }
+      if (existsSync(BIN)) return;
+      // stale lock (crashed build): remove it if older than 3 minutes
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000)
+        rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  try {
+    if (existsSync(BIN) && process.env.HAPCTL_REBUILD !== '1') return;
+    execFileSync('pnpm', ['--filter', '@haproxyadmin/cli...', 'build'], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+      timeout: 170_000,
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built `hapctl` with argv; resolves with exit code and output. */
+export function hapctl(
+  argv: readonly string[],
+  options: { env?: Record<string, string | undefined>; input?: string; timeout?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
