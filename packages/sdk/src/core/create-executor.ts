@@ -1,6 +1,469 @@
-// PLACEHOLDER — the transport engineer replaces this file with the real implementation.
-import type { Executor } from './types.js';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { classifyReply, InvalidArgumentError } from '@haproxyadmin/protocol';
+import { ClientClosedError, NotFoundError, SocketConnectionError } from '../errors.js';
 import type { ConnectOptions } from '../haproxy.js';
-export async function createExecutor(_options: ConnectOptions): Promise<Executor> {
-  throw new Error('not implemented yet');
+import { type Endpoint, formatEndpoint, parseEndpoint } from '../transport/endpoint.js';
+import { retry, timeout, withInterceptors } from '../transport/interceptors.js';
+import {
+  raceAbort,
+  type StreamTransport,
+  tcpTransport,
+  unixTransport,
+} from '../transport/stream-transport.js';
+import type {
+  Send,
+  Transport,
+  TransportInterceptor,
+  TransportReply,
+  TransportRequest,
+} from '../transport/types.js';
+import { mapLimit } from './limit.js';
+import { parseShowProc } from './show-proc.js';
+import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions, Targets } from './types.js';
+
+/** Options of {@link createExecutor} beyond {@link ConnectOptions}. */
+export interface ExecutorOptions {
+  /** Interceptors applied to every process's transport, outermost first, inside timeout and retry. */
+  interceptors?: readonly TransportInterceptor[] | undefined;
+  /** Your own transports (a TLS tunnel, …), each one HAProxy stats socket, probed like `endpoints`. */
+  transports?: readonly Transport[] | undefined;
+}
+
+const DEFAULT_TIMEOUT = 5000;
+const DEFAULT_RETRY = 2;
+const DEFAULT_RETRY_INTERVAL = 200;
+const DEFAULT_CONCURRENCY = 64;
+
+/** A process and how to reach it. */
+interface Target {
+  ref: ProcessRef;
+  send: Send;
+  /** Level of the socket (`admin`, `operator`, `user`) when probed. */
+  level?: string | undefined;
+  local: boolean;
+}
+
+/** Socket levels, best first, to keep the best of two sockets of one process. */
+const LEVEL_RANK: Record<string, number> = { admin: 3, operator: 2, user: 1 };
+
+function isLocal(endpoint: Endpoint): boolean {
+  return (
+    endpoint.kind === 'unix' ||
+    endpoint.host === 'localhost' ||
+    endpoint.host === '::1' ||
+    endpoint.host.startsWith('127.')
+  );
+}
+
+function transportFor(
+  endpoint: Endpoint,
+  kind: 'stats' | 'master',
+  onPeerClose?: () => void,
+): StreamTransport {
+  return endpoint.kind === 'unix'
+    ? unixTransport({ path: endpoint.path, kind, onPeerClose })
+    : tcpTransport({ host: endpoint.host, port: endpoint.port, kind, onPeerClose });
+}
+
+/** `Pid:` from `show info`. */
+function readPid(text: string): number | undefined {
+  const match = /^Pid:\s*(\d+)\s*$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The master CLI source: the workers listed by `show proc`, current and old, each reached with an
+ * `@!<pid>` prefix over one pipelined master connection. The list is read again after the master
+ * closed our connection (a reload does that), or after a worker vanished.
+ */
+class MasterSource {
+  readonly transport: StreamTransport;
+  readonly endpoint: string;
+  private stale = true;
+  private refreshing: Promise<void> | undefined;
+  targets: Target[] = [];
+
+  constructor(
+    endpoint: Endpoint,
+    private readonly wrap: (transport: Transport) => Transport,
+    private readonly timeoutMs: number,
+  ) {
+    this.endpoint = formatEndpoint(endpoint);
+    this.transport = transportFor(endpoint, 'master', () => {
+      this.stale = true;
+    });
+  }
+
+  markStale(): void {
+    this.stale = true;
+  }
+
+  async ensureFresh(signal: AbortSignal | undefined): Promise<void> {
+    if (!this.stale) return;
+    this.refreshing ??= this.refresh(signal).finally(() => {
+      this.refreshing = undefined;
+    });
+    await raceAbort(this.refreshing, signal);
+  }
+
+  private async refresh(signal: AbortSignal | undefined): Promise<void> {
+    this.stale = false;
+    const control = this.wrap(this.transport);
+    let reply: TransportReply;
+    try {
+      reply = await control.send({ line: 'show proc', idempotent: true, signal, timeout: this.timeoutMs });
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
+    const checked = classifyReply('show proc', reply.text);
+    if (!checked.ok) {
+      this.stale = true;
+      throw checked.error;
+    }
+    const workers = parseShowProc(checked.text).filter((process) => process.type === 'worker');
+    const previous = new Map(this.targets.map((target) => [target.ref.pid, target]));
+    this.targets = workers.map((worker) => {
+      const known = previous.get(worker.pid);
+      if (known && known.ref.current === worker.current) return known;
+      const prefix = `@!${worker.pid}`;
+      const routed: Transport = {
+        endpoint: `${this.endpoint} ${prefix}`,
+        send: (request) => this.transport.sendRouted(prefix, request),
+        close: async () => {},
+      };
+      return {
+        ref: {
+          key: `${this.endpoint}${prefix}`,
+          endpoint: `${this.endpoint} ${prefix}`,
+          pid: worker.pid,
+          role: worker.current ? 'worker' : 'old-worker',
+          current: worker.current,
+        },
+        send: this.wrap(routed).send,
+        local: true,
+      } satisfies Target;
+    });
+  }
+}
+
+/**
+ * Discover every HAProxy process of the given sources and return an {@link Executor} that talks to
+ * them: persistent prompt-mode connections (one per process, pipelined), per-call total timeouts,
+ * retries for idempotent commands only, typed errors, parallel fan-out.
+ *
+ * @throws {SocketError} when an explicit endpoint (`socketFile`, `endpoints`, `master`) cannot be
+ *   reached or is not HAProxy, or when `socketDir` holds no HAProxy socket.
+ */
+export async function createExecutor(options: ConnectOptions & ExecutorOptions): Promise<Executor> {
+  const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT;
+  const retries = options.retry ?? DEFAULT_RETRY;
+  const retryInterval = options.retryInterval ?? DEFAULT_RETRY_INTERVAL;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  for (const [name, value] of Object.entries({
+    timeout: timeoutMs,
+    retry: retries,
+    retryInterval,
+    concurrency,
+  })) {
+    if (!(typeof value === 'number' && value >= 0 && !Number.isNaN(value))) {
+      throw new InvalidArgumentError(`${name} must be a non-negative number`, { argument: name, value });
+    }
+  }
+  const interceptors: TransportInterceptor[] = [
+    timeout({ ms: timeoutMs }),
+    retry({ retries, interval: retryInterval }),
+    ...(options.interceptors ?? []),
+  ];
+  const wrap = (transport: Transport) => withInterceptors(transport, interceptors);
+  const signal = options.signal;
+
+  const owned: Transport[] = [];
+  const masters: MasterSource[] = [];
+  const standalone: Target[] = [];
+
+  const probe = async (transport: Transport, local: boolean, probeTimeout: number): Promise<Target> => {
+    const wrapped = wrap(transport);
+    const request: TransportRequest = { line: 'show info', idempotent: true, signal, timeout: probeTimeout };
+    const [info, level] = await Promise.all([
+      wrapped.send(request),
+      wrapped.send({ ...request, line: 'show cli level' }),
+    ]);
+    const infoText = classifyReply('show info', info.text);
+    if (!infoText.ok) throw infoText.error;
+    const levelText = classifyReply('show cli level', level.text);
+    const pid = readPid(infoText.text);
+    return {
+      ref: { key: transport.endpoint, endpoint: transport.endpoint, pid, role: 'standalone', current: true },
+      send: wrapped.send,
+      level: levelText.ok ? levelText.text.trim() : undefined,
+      local,
+    };
+  };
+
+  const closeAll = async () => {
+    await Promise.all([...owned, ...masters.map((master) => master.transport)].map((t) => t.close()));
+  };
+
+  try {
+    const explicit: Array<{ transport: Transport; local: boolean }> = [];
+    const addEndpoint = (text: string) => {
+      const endpoint = parseEndpoint(text);
+      const transport = transportFor(endpoint, 'stats');
+      owned.push(transport);
+      explicit.push({ transport, local: isLocal(endpoint) });
+    };
+    if (options.socketFile !== undefined) addEndpoint(`unix://${resolve(options.socketFile)}`);
+    for (const text of options.endpoints ?? []) addEndpoint(text);
+    for (const transport of options.transports ?? []) {
+      owned.push(transport);
+      explicit.push({ transport, local: false });
+    }
+    if (options.master !== undefined) {
+      const master = new MasterSource(parseEndpoint(options.master), wrap, timeoutMs);
+      masters.push(master);
+    }
+
+    const found: Target[] = [];
+    // Explicit sources must answer: their errors reject the connection.
+    const tasks: Array<Promise<unknown>> = explicit.map(async ({ transport, local }) => {
+      found.push(await probe(transport, local, timeoutMs));
+    });
+    tasks.push(...masters.map((master) => master.ensureFresh(signal)));
+    if (options.socketDir !== undefined) {
+      tasks.push(
+        (async () => {
+          const dir = resolve(options.socketDir!);
+          const candidates = await socketsIn(dir);
+          const probed = await mapLimit(candidates, concurrency, async (path) => {
+            const transport = unixTransport({ path });
+            owned.push(transport);
+            try {
+              // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
+              return await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000));
+            } catch (error) {
+              await transport.close();
+              return error instanceof Error ? error : new Error(String(error));
+            }
+          });
+          const ok = probed.filter((result): result is Target => !(result instanceof Error));
+          if (ok.length === 0) {
+            const first = probed.find((result) => result instanceof Error);
+            throw new SocketConnectionError(
+              `no HAProxy stats socket answered in this folder (${candidates.length} socket(s) tried)`,
+              `unix://${dir}`,
+              first ? { cause: first } : {},
+            );
+          }
+          found.push(...ok);
+        })(),
+      );
+    }
+    const settled = await Promise.allSettled(tasks);
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    if (explicit.length === 0 && masters.length === 0 && options.socketDir === undefined) {
+      throw new InvalidArgumentError('no source given: pass socketDir, socketFile, endpoints or master', {
+        argument: 'options',
+      });
+    }
+    standalone.push(...dedupe(found));
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  return new DefaultExecutor(standalone, masters, closeAll, concurrency);
+}
+
+/** One process reached through two sockets of the same host counts once: keep the best socket. */
+function dedupe(targets: Target[]): Target[] {
+  const sorted = [...targets].sort((a, b) => a.ref.endpoint.localeCompare(b.ref.endpoint));
+  const byPid = new Map<number, Target>();
+  const result: Target[] = [];
+  for (const target of sorted) {
+    const pid = target.ref.pid;
+    if (pid === undefined || !target.local) {
+      result.push(target);
+      continue;
+    }
+    const seen = byPid.get(pid);
+    if (!seen) {
+      byPid.set(pid, target);
+      result.push(target);
+    } else if ((LEVEL_RANK[target.level ?? ''] ?? 0) > (LEVEL_RANK[seen.level ?? ''] ?? 0)) {
+      byPid.set(pid, target);
+      result[result.indexOf(seen)] = target;
+    }
+  }
+  return result;
+}
+
+/** Unix sockets in `dir` (symlinks followed), one per real path, sorted by name. */
+async function socketsIn(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SocketConnectionError(
+      `cannot read the socket folder: ${(error as Error).message}`,
+      `unix://${dir}`,
+      {
+        cause: error,
+        ...(code ? { errno: code } : {}),
+      },
+    );
+  }
+  const seen = new Set<string>();
+  const sockets: string[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const info = await stat(path);
+      if (!info.isSocket()) continue;
+      const real = (await lstat(path)).isSymbolicLink() ? await realpath(path) : path;
+      if (seen.has(real)) continue;
+      seen.add(real);
+      sockets.push(path);
+    } catch {
+      // Vanished or dangling: not a socket we can use.
+    }
+  }
+  return sockets;
+}
+
+class DefaultExecutor implements Executor {
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly standalone: readonly Target[],
+    private readonly masters: readonly MasterSource[],
+    private readonly closeTransports: () => Promise<void>,
+    private readonly concurrency: number,
+  ) {}
+
+  /** Every known target; a master whose process list cannot be read yields failed entries. */
+  private async targets(
+    signal: AbortSignal | undefined,
+  ): Promise<{ targets: Target[]; failed: Array<{ ref: ProcessRef; error: Error }> }> {
+    if (this.closed) throw new ClientClosedError();
+    const failed: Array<{ ref: ProcessRef; error: Error }> = [];
+    await Promise.all(
+      this.masters.map(async (master) => {
+        try {
+          await master.ensureFresh(signal);
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          const reason = error instanceof Error ? error : new Error(String(error));
+          const known = master.targets.filter((target) => target.ref.current).map((target) => target.ref);
+          const refs: ProcessRef[] = known.length
+            ? known
+            : [
+                {
+                  key: master.endpoint,
+                  endpoint: master.endpoint,
+                  pid: undefined,
+                  role: 'worker',
+                  current: true,
+                },
+              ];
+          for (const ref of refs) failed.push({ ref, error: reason });
+        }
+      }),
+    );
+    if (this.closed) throw new ClientClosedError();
+    const failedKeys = new Set(failed.map((entry) => entry.ref.key));
+    const targets = [...this.standalone, ...this.masters.flatMap((master) => master.targets)].filter(
+      (target) => !failedKeys.has(target.ref.key),
+    );
+    return { targets, failed };
+  }
+
+  async processes(options: CallOptions = {}): Promise<readonly ProcessRef[]> {
+    const { targets, failed } = await this.targets(options.signal);
+    if (targets.length === 0 && failed[0]) throw failed[0].error;
+    return targets.map((target) => target.ref);
+  }
+
+  async run(line: string, options: RunOptions = {}): Promise<ProcessOutcome<string>[]> {
+    const signal = options.signal;
+    if (this.closed) throw new ClientClosedError();
+    if (signal?.aborted) throw signal.reason;
+    const work = (async () => {
+      const { targets: all, failed } = await this.targets(signal);
+      const wanted = options.targets ?? 'current';
+      const chosen = select(all, wanted);
+      const outcomes = await mapLimit(chosen, this.concurrency, (target) =>
+        this.runOne(target, line, options),
+      );
+      const lost: ProcessOutcome<string>[] = failed
+        .filter((entry) => select([{ ref: entry.ref } as Target], wanted).length > 0 || Array.isArray(wanted))
+        .map((entry) => ({ process: entry.ref, ok: false, error: entry.error }));
+      if (Array.isArray(wanted)) {
+        // Processes asked for by reference that no longer exist (an old worker that exited).
+        const known = new Set([
+          ...chosen.map((target) => target.ref.key),
+          ...failed.map((entry) => entry.ref.key),
+        ]);
+        for (const ref of wanted as readonly ProcessRef[]) {
+          if (!known.has(ref.key)) {
+            lost.push({ process: ref, ok: false, error: new NotFoundError('process', ref.key) });
+          }
+        }
+      }
+      return [...outcomes, ...lost];
+    })();
+    const outcomes = await raceAbort(work, signal);
+    if (this.closed) throw new ClientClosedError();
+    return outcomes;
+  }
+
+  private async runOne(target: Target, line: string, options: RunOptions): Promise<ProcessOutcome<string>> {
+    try {
+      const reply = await target.send({
+        line,
+        payload: options.payload,
+        signal: options.signal,
+        timeout: options.timeout,
+        idempotent: options.idempotent,
+      });
+      const texts: string[] = [];
+      for (const part of reply.parts) {
+        const checked = classifyReply(line, part);
+        if (!checked.ok) {
+          if (/^Can't find the target PID/.test(checked.text)) this.staleMasterOf(target);
+          return { process: target.ref, ok: false, error: checked.error };
+        }
+        texts.push(checked.text);
+      }
+      return { process: target.ref, ok: true, value: texts.join('') };
+    } catch (error) {
+      if (target.ref.role !== 'standalone') this.staleMasterOf(target);
+      return {
+        process: target.ref,
+        ok: false,
+        error: error instanceof Error ? error : new Error(String(error)),
+      };
+    }
+  }
+
+  private staleMasterOf(target: Target): void {
+    for (const master of this.masters) if (master.targets.includes(target)) master.markStale();
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.closing ??= this.closeTransports();
+    return this.closing;
+  }
+}
+
+function select(all: readonly Target[], targets: Targets): Target[] {
+  if (targets === 'current') return all.filter((target) => target.ref.current);
+  if (targets === 'all') return [...all];
+  if (typeof targets === 'function') return all.filter((target) => targets(target.ref));
+  const keys = new Set(targets.map((ref) => ref.key));
+  return all.filter((target) => keys.has(target.ref.key));
 }

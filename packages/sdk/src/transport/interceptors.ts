@@ -1,0 +1,153 @@
+import { HAProxyError } from '@haproxyadmin/protocol';
+import { SocketError, SocketTimeoutError } from '../errors.js';
+import { raceAbort } from './stream-transport.js';
+import type { Send, Transport, TransportInterceptor, TransportReply, TransportRequest } from './types.js';
+
+/**
+ * Wrap a transport with interceptors; the first one is the outermost.
+ *
+ * @example withInterceptors(unixTransport({ path }), [timeout({ ms: 1000 }), retry({ retries: 2 }), log()])
+ */
+export function withInterceptors(
+  transport: Transport,
+  interceptors: readonly TransportInterceptor[],
+): Transport {
+  const context = { endpoint: transport.endpoint };
+  const send = interceptors.reduceRight<Send>(
+    (next, interceptor) => interceptor(next, context),
+    (request) => transport.send(request),
+  );
+  return { endpoint: transport.endpoint, send, close: () => transport.close() };
+}
+
+export interface TimeoutOptions {
+  /** Total budget of a request in ms (connect, send, every retry, the whole reply). Default 5000. */
+  ms?: number | undefined;
+}
+
+/**
+ * A total time budget per request (`request.timeout` overrides `ms`): when it runs out the request
+ * rejects with a `SocketTimeoutError`, and a connection with a reply still in flight is discarded.
+ * `0` or `Infinity` means no limit.
+ */
+export function timeout(options: TimeoutOptions = {}): TransportInterceptor {
+  return (next, { endpoint }) =>
+    async (request) => {
+      const ms = request.timeout ?? options.ms ?? 5000;
+      if (!(ms > 0) || ms === Number.POSITIVE_INFINITY) return next(request);
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () =>
+          controller.abort(
+            new SocketTimeoutError(
+              `no complete reply to "${excerpt(request.line)}" within ${ms} ms`,
+              endpoint,
+              ms,
+            ),
+          ),
+        ms,
+      );
+      const signal = request.signal
+        ? AbortSignal.any([request.signal, controller.signal])
+        : controller.signal;
+      try {
+        // Race as well, so that a custom transport that ignores the signal still cannot overrun.
+        return await raceAbort(next({ ...request, signal }), signal);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. `0` disables retrying. Default 2. */
+  retries?: number | undefined;
+  /** Delay before the first retry in ms; doubled for each further one. Default 200. */
+  interval?: number | undefined;
+  /** Longest delay between two attempts in ms. Default 5000. */
+  maxInterval?: number | undefined;
+}
+
+/**
+ * Retry after a socket fault, with exponential backoff, **only** for requests marked
+ * `idempotent` (reads and absolute sets). A non-idempotent write whose reply was lost is never
+ * sent again: its `SocketTransportError` reaches the caller. Command errors (HAProxy answered),
+ * permission errors, timeouts and aborts are never retried.
+ */
+export function retry(options: RetryOptions = {}): TransportInterceptor {
+  const retries = options.retries ?? 2;
+  const interval = options.interval ?? 200;
+  const maxInterval = options.maxInterval ?? 5000;
+  return (next) => async (request) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await next(request);
+      } catch (error) {
+        if (request.signal?.aborted || attempt >= retries || !request.idempotent || !retryable(error))
+          throw error;
+        await sleep(Math.min(maxInterval, interval * 2 ** attempt), request.signal);
+      }
+    }
+  };
+}
+
+function retryable(error: unknown): boolean {
+  if (
+    !(error instanceof SocketError) &&
+    !(HAProxyError.isInstance(error) && error.code.startsWith('HAPROXY_ERR_SOCKET'))
+  ) {
+    return false;
+  }
+  const code = (error as HAProxyError).code;
+  return code === 'HAPROXY_ERR_SOCKET_CONNECTION' || code === 'HAPROXY_ERR_SOCKET_TRANSPORT';
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return raceAbort(
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    }),
+    signal,
+  );
+}
+
+/** What the `log()` interceptor reports for each request. */
+export interface TransportLogEvent {
+  endpoint: string;
+  line: string;
+  /** Duration in ms. */
+  duration: number;
+  ok: boolean;
+  /** Characters of the reply. */
+  size?: number;
+  error?: unknown;
+}
+
+/** Report each request (endpoint, line, duration, outcome) to `logger` (default: `console.debug`). */
+export function log(
+  logger: (event: TransportLogEvent) => void = (event) => console.debug(event),
+): TransportInterceptor {
+  return (next, { endpoint }) =>
+    async (request: TransportRequest): Promise<TransportReply> => {
+      const start = performance.now();
+      try {
+        const reply = await next(request);
+        logger({
+          endpoint,
+          line: request.line,
+          duration: performance.now() - start,
+          ok: true,
+          size: reply.text.length,
+        });
+        return reply;
+      } catch (error) {
+        logger({ endpoint, line: request.line, duration: performance.now() - start, ok: false, error });
+        throw error;
+      }
+    };
+}
+
+function excerpt(line: string): string {
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}

@@ -1,0 +1,618 @@
+import { createConnection, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  HAProxyError,
+  InvalidArgumentError,
+  ProtocolError,
+  ResponseFramer,
+  splitCommandLine,
+  splitOneShotReplies,
+  stripPayloadPrompts,
+} from '@haproxyadmin/protocol';
+import {
+  ClientClosedError,
+  SocketApplicationError,
+  type SocketError,
+  SocketTransportError,
+} from '../errors.js';
+import { formatEndpoint } from './endpoint.js';
+import { toSocketError } from './socket-errors.js';
+import type { Transport, TransportReply, TransportRequest } from './types.js';
+
+/** Which CLI the stream speaks to. */
+export type CliKind = 'stats' | 'master';
+
+export interface StreamTransportOptions {
+  /** How the endpoint is shown in errors (`tls://haproxy.example:9999`). */
+  endpoint: string;
+  /**
+   * Open a byte stream to the CLI and resolve once it is connected (e.g. with `tls.connect`).
+   * Reject with the system error (its `code` is kept); honour `signal`.
+   */
+  connect: (signal: AbortSignal) => Promise<Duplex>;
+  /** `stats` (a stats socket; default) or `master` (a master CLI socket). */
+  kind?: CliKind | undefined;
+  /**
+   * Called when HAProxy closes an established persistent connection by itself (idle timeout,
+   * restart, master reload). The transport reconnects on the next request either way.
+   */
+  onPeerClose?: (() => void) | undefined;
+}
+
+/** First words that change the CLI session itself: never sent on the shared prompt connection. */
+const SESSION_COMMANDS =
+  /^\s*(?:prompt|quit|operator|user|expert-mode|experimental-mode|mcli-debug-mode|set\s+severity-output|set\s+timeout\s+cli)\b/;
+
+/** How a line must be sent: on the shared prompt connection or on a one-shot connection. */
+export function needsOneShot(line: string): boolean {
+  return splitCommandLine(line).length > 1 || SESSION_COMMANDS.test(line) || line.trim().length === 0;
+}
+
+function validate(request: TransportRequest): void {
+  if (/[\r\n\0]/.test(request.line)) {
+    throw new InvalidArgumentError('a command line must not contain CR, LF or NUL', {
+      argument: 'line',
+      value: request.line,
+    });
+  }
+  if (request.payload !== undefined) {
+    const payload = request.payload.replace(/\n+$/, '');
+    if (payload.length === 0 || payload.includes('\n\n') || /[\r\0]/.test(payload)) {
+      throw new InvalidArgumentError(
+        'a payload must be non-empty and contain no empty line, CR or NUL (an empty line ends it)',
+        { argument: 'payload', value: request.payload },
+      );
+    }
+  }
+}
+
+/** The bytes of one request: the line, and the payload with its terminating empty line. */
+function encode(request: TransportRequest, line = request.line): string {
+  if (request.payload === undefined) return `${line}\n`;
+  return `${line} <<\n${request.payload.replace(/\n+$/, '')}\n\n`;
+}
+
+const isTimeout = (reason: unknown) =>
+  HAProxyError.isInstance(reason) && reason.code === 'HAPROXY_ERR_SOCKET_TIMEOUT';
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** The connection broke before this request was handed to it: nothing reached HAProxy. */
+class UnsentError extends SocketTransportError {
+  constructor(endpoint: string, cause: Error | undefined) {
+    super(`connection closed before the command was sent${cause ? ` (${cause.message})` : ''}`, endpoint, {
+      cause,
+    });
+  }
+}
+
+interface Inflight {
+  /** Replies expected. */
+  readonly expected: number;
+  /** Handed to the socket (HAProxy may have read it). */
+  written: boolean;
+  onSent?: (() => void) | undefined;
+  readonly parts: string[];
+  readonly payload: boolean;
+  discard: boolean;
+  resolve(parts: string[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One persistent CLI connection in prompt mode, pipelined: requests are written as soon as they
+ * come (batched per event-loop turn) and replies are matched to them in order.
+ */
+class CliConnection {
+  private readonly framer: ResponseFramer;
+  private readonly inflight: Inflight[] = [];
+  private pendingWrite: string[] = [];
+  private pendingEntries: Inflight[] = [];
+  private flushScheduled = false;
+  /** Characters of the greeting still being checked, to spot a peer that is not HAProxy early. */
+  private greeting: string | undefined = '';
+  private closedError: Error | undefined;
+  /** True once we know HAProxy will not take more requests on it (peer closed, error, destroyed). */
+  dead = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly socket: Duplex,
+    private readonly endpoint: string,
+    private readonly kind: CliKind,
+    private readonly onPeerClose: () => void,
+  ) {
+    this.framer = new ResponseFramer({ mode: kind === 'master' ? 'master' : 'prompt' });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('error', (error) => this.fail(toSocketError(error, endpoint, 'io')));
+    socket.on('end', () => this.onEnd());
+    socket.on('close', () => this.fail(new SocketTransportError('connection closed by HAProxy', endpoint)));
+    this.ready = new Promise<string[][]>((resolve, reject) => {
+      const replies: string[][] = [];
+      const expect = (count: number, last: boolean) =>
+        this.inflight.push({
+          expected: count,
+          written: false,
+          parts: [],
+          payload: false,
+          discard: false,
+          resolve: (parts) => {
+            replies.push(parts);
+            if (last) resolve(replies);
+          },
+          reject,
+        });
+      // `prompt` switches to prompt mode; on a stats socket, severity prefixes make errors certain.
+      if (kind === 'master') {
+        expect(1, true);
+        this.write('prompt\n');
+      } else {
+        expect(1, false);
+        expect(1, true);
+        this.write('prompt\nset severity-output number\n');
+      }
+    }).then((replies) => {
+      const flat = replies.flat();
+      const expected = kind === 'master' ? [''] : ['\n', '\n'];
+      if (flat.length !== expected.length || flat.some((text, index) => text !== expected[index])) {
+        throw this.notHAProxy(`unexpected greeting ${JSON.stringify(flat.join('').slice(0, 80))}`);
+      }
+      this.greeting = undefined;
+    });
+    // Never an unhandled rejection: callers await `ready` and see the error there.
+    this.ready.catch(() => {});
+  }
+
+  private notHAProxy(detail: string): SocketApplicationError {
+    const what = this.kind === 'master' ? 'an HAProxy master CLI' : 'an HAProxy stats socket';
+    return new SocketApplicationError(`the peer is not ${what}: ${detail}`, this.endpoint);
+  }
+
+  private checkGreeting(chunk: string): void {
+    if (this.greeting === undefined) return;
+    const seen = (this.greeting + chunk).slice(0, 64);
+    this.greeting = seen;
+    const ok =
+      this.kind === 'master'
+        ? /^master(?:\[[A-Za-z]*\])?(?:\([a-z]*\))?> /.test(seen) ||
+          (seen.length < 40 &&
+            ('master'.startsWith(seen) || /^master(?:\[[A-Za-z]*\]?)?(?:\([a-z]*\)?)?>?$/.test(seen)))
+        : '\n> \n> '.startsWith(seen) || seen.startsWith('\n> \n> ');
+    if (!ok) {
+      const hint =
+        this.kind !== 'master' && seen.startsWith('master> ') ? ' (this is a master CLI socket)' : '';
+      this.destroy(this.notHAProxy(`unexpected greeting ${JSON.stringify(seen.slice(0, 40))}${hint}`));
+    }
+  }
+
+  private onData(chunk: string): void {
+    if (this.dead && this.inflight.length === 0) return;
+    this.checkGreeting(chunk);
+    if (this.dead) return;
+    let replies: ReturnType<ResponseFramer['push']>;
+    try {
+      replies = this.framer.push(chunk);
+    } catch (error) {
+      this.destroy(this.greeting !== undefined ? this.notHAProxy((error as Error).message) : error);
+      return;
+    }
+    for (const reply of replies) this.deliver(reply.text);
+  }
+
+  private deliver(text: string): void {
+    const head = this.inflight[0];
+    if (!head) {
+      this.destroy(
+        new ProtocolError('HAProxy sent a reply nobody asked for', { excerpt: text.slice(0, 200) }),
+      );
+      return;
+    }
+    head.parts.push(head.payload ? stripPayloadPrompts(text) : text);
+    if (head.parts.length < head.expected) return;
+    this.inflight.shift();
+    if (!head.discard) head.resolve(head.parts);
+  }
+
+  private onEnd(): void {
+    const hadWork = this.inflight.length > 0;
+    let finals: ReturnType<ResponseFramer['end']> = [];
+    let truncated: unknown;
+    try {
+      finals = this.framer.end();
+    } catch (error) {
+      truncated = error;
+    }
+    for (const reply of finals) this.deliver(reply.text);
+    if (!this.dead) this.onPeerClose();
+    this.fail(
+      new SocketTransportError(
+        truncated
+          ? 'HAProxy closed the connection in the middle of a reply'
+          : hadWork
+            ? 'HAProxy closed the connection before replying'
+            : 'connection closed by HAProxy',
+        this.endpoint,
+        { cause: truncated },
+      ),
+    );
+  }
+
+  /** Send one request; resolves with its framed reply parts. */
+  send(request: TransportRequest, line: string): Promise<string[]> {
+    return new Promise<string[]>((resolve, reject) => {
+      const signal = request.signal;
+      const entry: Inflight = {
+        expected: 1,
+        written: false,
+        onSent: request.onSent,
+        parts: [],
+        payload: request.payload !== undefined,
+        discard: false,
+        resolve: (parts) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(parts);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = () => {
+        const reason = abortReason(signal!);
+        entry.discard = true;
+        entry.reject(reason);
+        // A reply that did not come in time means a stall: never reuse a connection that may
+        // still deliver half a reply. A caller's own abort just drops the reply when it comes.
+        if (isTimeout(reason)) {
+          this.destroy(
+            new SocketTransportError(
+              'connection discarded: a reply stalled past its deadline',
+              this.endpoint,
+              {
+                cause: reason,
+              },
+            ),
+          );
+        }
+      };
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      if (this.dead) {
+        reject(new UnsentError(this.endpoint, this.closedError));
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.inflight.push(entry);
+      this.write(encode(request, line), entry);
+    });
+  }
+
+  private write(text: string, entry?: Inflight): void {
+    this.pendingWrite.push(text);
+    if (entry) this.pendingEntries.push(entry);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // One write per event-loop turn: thousands of pipelined commands go out in a few syscalls.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const data = this.pendingWrite.join('');
+      const entries = this.pendingEntries;
+      this.pendingWrite = [];
+      this.pendingEntries = [];
+      if (this.dead || data.length === 0) return;
+      this.socket.write(data);
+      for (const entry of entries) {
+        entry.written = true;
+        entry.onSent?.();
+      }
+    });
+  }
+
+  private fail(error: Error): void {
+    if (!this.dead) this.dead = true;
+    this.closedError ??= error;
+    const pending = this.inflight.splice(0);
+    for (const entry of pending) {
+      if (entry.discard) continue;
+      // Never written: safe to send again on a new connection (see `persistent`).
+      entry.reject(entry.written ? error : new UnsentError(this.endpoint, error));
+    }
+  }
+
+  /** Tear the connection down; every request in flight rejects with `error`. */
+  destroy(error: unknown): void {
+    const reason = error instanceof Error ? error : new SocketTransportError(String(error), this.endpoint);
+    this.fail(reason);
+    this.socket.destroy();
+  }
+
+  /** Close politely (no request in flight is left waiting). */
+  close(error: Error): void {
+    this.fail(error);
+    this.socket.destroy();
+  }
+}
+
+/** Race a promise against an abort signal (rejecting with its reason). */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A transport that also routes through a master CLI (`@!<pid>`); see {@link streamTransport}. */
+export interface StreamTransport extends Transport {
+  /** Send `request` prefixed for each of its commands with `prefix` (e.g. `@!1234`). */
+  sendRouted(prefix: string, request: TransportRequest): Promise<TransportReply>;
+}
+
+/**
+ * A {@link Transport} over any byte stream: one persistent prompt-mode connection per transport,
+ * pipelined, reconnected when HAProxy closed it; chained and session-changing lines go over a
+ * dedicated one-shot connection. The base of {@link unixTransport} and {@link tcpTransport}.
+ *
+ * @example // a TLS tunnel in front of a stats socket
+ * streamTransport({
+ *   endpoint: 'tls://lb1.example:9443',
+ *   connect: (signal) => new Promise((resolve, reject) => {
+ *     const socket = tls.connect({ host: 'lb1.example', port: 9443, signal }, () => resolve(socket));
+ *     socket.once('error', reject);
+ *   }),
+ * });
+ */
+export function streamTransport(options: StreamTransportOptions): StreamTransport {
+  const endpoint = options.endpoint;
+  const kind = options.kind ?? 'stats';
+  let closed = false;
+  let current: CliConnection | undefined;
+  let connecting:
+    | { promise: Promise<CliConnection>; controller: AbortController; waiters: number }
+    | undefined;
+  const oneShots = new Set<Duplex>();
+
+  const open = async (signal: AbortSignal): Promise<Duplex> => {
+    let stream: Duplex;
+    try {
+      stream = await options.connect(signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      if (HAProxyError.isInstance(error)) throw error;
+      throw toSocketError(error, endpoint, 'connect');
+    }
+    if (signal.aborted) {
+      stream.destroy();
+      throw abortReason(signal);
+    }
+    return stream;
+  };
+
+  const establish = async (signal: AbortSignal): Promise<CliConnection> => {
+    const stream = await open(signal);
+    const connection = new CliConnection(stream, endpoint, kind, () => {
+      if (current === connection) current = undefined;
+      options.onPeerClose?.();
+    });
+    const onAbort = () => connection.destroy(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await connection.ready;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    return connection;
+  };
+
+  const acquire = async (signal: AbortSignal | undefined): Promise<CliConnection> => {
+    if (closed) throw new ClientClosedError();
+    if (current && !current.dead) return current;
+    if (!connecting) {
+      const controller = new AbortController();
+      const attempt = {
+        controller,
+        waiters: 0,
+        promise: establish(controller.signal).then(
+          (connection) => {
+            if (connecting === attempt) connecting = undefined;
+            if (closed) {
+              connection.close(new ClientClosedError());
+              throw new ClientClosedError();
+            }
+            current = connection;
+            return connection;
+          },
+          (error) => {
+            if (connecting === attempt) connecting = undefined;
+            throw error;
+          },
+        ),
+      };
+      attempt.promise.catch(() => {});
+      connecting = attempt;
+    }
+    const attempt = connecting;
+    attempt.waiters++;
+    try {
+      return await raceAbort(attempt.promise, signal);
+    } finally {
+      attempt.waiters--;
+      // Nobody waits any more (all aborted or timed out): stop connecting.
+      if (attempt.waiters === 0 && connecting === attempt && signal?.aborted) {
+        attempt.controller.abort(abortReason(signal));
+      }
+    }
+  };
+
+  const persistent = async (request: TransportRequest, line: string): Promise<TransportReply> => {
+    // A request that never reached the socket (HAProxy closed the idle connection first) moves to
+    // a new connection transparently; anything written on a connection that then broke is
+    // reported, never re-sent here (the retry interceptor decides, for idempotent commands only).
+    for (let attempt = 0; ; attempt++) {
+      const connection = await acquire(request.signal);
+      try {
+        const parts = await connection.send(request, line);
+        return { text: parts.join(''), parts };
+      } catch (error) {
+        if (error instanceof UnsentError && attempt < 2) continue;
+        throw error;
+      }
+    }
+  };
+
+  const oneShot = async (request: TransportRequest, lines: string[]): Promise<TransportReply> => {
+    if (closed) throw new ClientClosedError();
+    const controller = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
+    const stream = await open(signal);
+    oneShots.add(stream);
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const chunks: string[] = [];
+        let failure: SocketError | undefined;
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => chunks.push(chunk));
+        stream.on('error', (error) => {
+          failure ??= toSocketError(error, endpoint, 'io');
+        });
+        stream.on('close', () => (failure ? reject(failure) : resolve(chunks.join(''))));
+        const onAbort = () => {
+          reject(abortReason(signal));
+          stream.destroy();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        // A stats socket gets severity prefixes too; its reply (`\n`) is removed below.
+        const prefix = kind === 'stats' ? 'set severity-output number;' : '';
+        const last = lines.length - 1;
+        const body = lines.map((line, index) => (index === last ? encode(request, line) : `${line}\n`));
+        stream.end(prefix + body.join(''));
+        request.onSent?.();
+      });
+      const count = lines.reduce((sum, line) => sum + splitCommandLine(line).length, 0);
+      const body = kind === 'stats' && text.startsWith('\n') ? text.slice(1) : text;
+      if (kind === 'stats' && !text.startsWith('\n')) {
+        throw new ProtocolError('one-shot reply does not start like an HAProxy stats socket reply', {
+          command: request.line,
+          excerpt: text.slice(0, 200),
+        });
+      }
+      const parts = splitOneShotReplies(
+        request.payload !== undefined ? stripPayloadPrompts(body) : body,
+        count,
+      );
+      return { text: parts.join(''), parts };
+    } finally {
+      oneShots.delete(stream);
+      stream.destroy();
+    }
+  };
+
+  const send = async (request: TransportRequest): Promise<TransportReply> => {
+    validate(request);
+    if (closed) throw new ClientClosedError();
+    if (request.oneshot || needsOneShot(request.line)) return oneShot(request, [request.line]);
+    return persistent(request, request.line);
+  };
+
+  const sendRouted = async (prefix: string, request: TransportRequest): Promise<TransportReply> => {
+    validate(request);
+    if (closed) throw new ClientClosedError();
+    const commands = splitCommandLine(request.line);
+    if (request.oneshot || commands.length > 1 || needsOneShot(request.line)) {
+      // Each `;`-separated command needs its own routing prefix.
+      return oneShot(request, [commands.map((command) => `${prefix} ${command.trim()}`).join('; ')]);
+    }
+    return persistent(request, `${prefix} ${request.line}`);
+  };
+
+  return {
+    endpoint,
+    send,
+    sendRouted,
+    async close() {
+      if (closed) return;
+      closed = true;
+      connecting?.controller.abort(new ClientClosedError());
+      current?.close(new ClientClosedError());
+      current = undefined;
+      for (const stream of oneShots) stream.destroy();
+      oneShots.clear();
+    },
+  };
+}
+
+function connectSocket(socket: Socket, signal: AbortSignal): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const onAbort = () => {
+      socket.destroy();
+      reject(abortReason(signal));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(error);
+    });
+  });
+}
+
+export interface UnixTransportOptions {
+  /** Path of the Unix socket. */
+  path: string;
+  /** `stats` (default) or `master`. */
+  kind?: CliKind | undefined;
+  onPeerClose?: (() => void) | undefined;
+}
+
+/** A stats socket (or master CLI) on a Unix socket path. */
+export function unixTransport(options: UnixTransportOptions): StreamTransport {
+  return streamTransport({
+    endpoint: formatEndpoint({ kind: 'unix', path: options.path }),
+    kind: options.kind,
+    onPeerClose: options.onPeerClose,
+    connect: (signal) => connectSocket(createConnection({ path: options.path }), signal),
+  });
+}
+
+export interface TcpTransportOptions {
+  host: string;
+  port: number;
+  /** `stats` (default) or `master`. */
+  kind?: CliKind | undefined;
+  onPeerClose?: (() => void) | undefined;
+}
+
+/** A stats socket (or master CLI) on TCP (`stats socket ipv4@127.0.0.1:9999`). */
+export function tcpTransport(options: TcpTransportOptions): StreamTransport {
+  return streamTransport({
+    endpoint: formatEndpoint({ kind: 'tcp', host: options.host, port: options.port }),
+    kind: options.kind,
+    onPeerClose: options.onPeerClose,
+    connect: (signal) => {
+      const socket = createConnection({ host: options.host, port: options.port });
+      socket.setNoDelay(true);
+      return connectSocket(socket, signal);
+    },
+  });
+}
