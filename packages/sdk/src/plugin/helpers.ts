@@ -1,4 +1,5 @@
 import { CommandFailedError } from '@haproxyadmin/protocol';
+import type { ProcessOutcome, ProcessRef } from '../core/types.js';
 
 /**
  * For writes that answer nothing on success (`add acl`, `set map`, `clear table`…): accept an empty
@@ -8,4 +9,31 @@ import { CommandFailedError } from '@haproxyadmin/protocol';
  */
 export function expectEmptyReply(reply: string, line: string): void {
   if (reply.trim() !== '') throw new CommandFailedError(line, reply);
+}
+
+/**
+ * Run `step` for each process in parallel and collect one outcome per process, failures included
+ * (for multi-step commands that talk to each process separately, e.g. with per-process versions).
+ */
+export async function forEachProcess<T>(
+  processes: readonly ProcessRef[],
+  step: (process: ProcessRef) => Promise<T>,
+): Promise<ProcessOutcome<T>[]> {
+  return Promise.all(
+    processes.map(async (process): Promise<ProcessOutcome<T>> => {
+      try {
+        return { process, ok: true, value: await step(process) };
+      } catch (error) {
+        return { process, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    }),
+  );
+}
+
+/** The one outcome of a command sent to a single process, or its error thrown. */
+export function only<T>(outcomes: readonly ProcessOutcome<T>[], line: string): T {
+  const outcome = outcomes[0];
+  if (!outcome) throw new CommandFailedError(line, '', { message: `"${line}" reached no process` });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

@@ -5,7 +5,21 @@
 export { defineCommand, definePlugin, type PluginSpec } from './define.js';
 export { createCommandContext, executeCommand } from './execute.js';
 export { checkPlugins, installPlugins, RESERVED_NAMESPACES } from './install.js';
-export { expectEmptyReply } from './helpers.js';
+export { expectEmptyReply, forEachProcess, only } from './helpers.js';
+// TEMPORARY: switch to the parsers of @haproxyadmin/protocol when they land.
+export {
+  type AclEntry,
+  type AclMatch,
+  type MapEntry,
+  type MapMatch,
+  type PatternListRow,
+  parseAclEntries,
+  parseAclList,
+  parseAclMatch,
+  parseMapEntries,
+  parseMapList,
+  parseMapMatch,
+} from './temporary-parsers.js';
 export {
   formatPatternId,
   PatternKindError,

@@ -7,7 +7,7 @@ import { HAProxyError, InvalidArgumentError, quoteArgument } from '@haproxyadmin
 import { NotFoundError } from '../errors.js';
 import { settle } from '../core/settle.js';
 import type { CommandContext } from './types.js';
-import { parsePatternListTemporary as parsePatternList } from './temporary-parsers.js';
+import { parseAclList, parseMapList } from './temporary-parsers.js';
 
 /** An ACL or map: its numeric id (HAProxy's `#<id>`) or the file path it was loaded from. */
 export type PatternId = number | string;
@@ -84,7 +84,9 @@ export async function resolvePatternId(
   const list = async (which: PatternKind) => {
     const line = `show ${which}`;
     const outcomes = await context.run(line, { idempotent: true, targets: 'current' });
-    return settle(line, outcomes).map((reply) => parsePatternList(reply));
+    return settle(line, outcomes).map((reply) =>
+      which === 'acl' ? parseAclList(reply) : parseMapList(reply),
+    );
   };
   const lists = await list(kind);
   if (lists.length > 0 && lists.every((rows) => rows.some((row) => designates(row, id)))) return word;
