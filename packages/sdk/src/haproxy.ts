@@ -3,6 +3,14 @@ import { checkPlugins, installPlugins } from './plugin/install.js';
 import { executeCommand } from './plugin/execute.js';
 import { createExecutor } from './core/create-executor.js';
 import type { CallOptions, Executor, ProcessOutcome } from './core/types.js';
+import type { HAProxyMetric } from '@haproxyadmin/protocol';
+import type { PerProcessValue } from './model/aggregate.js';
+import type { Backend } from './model/backend.js';
+import type { Frontend } from './model/frontend.js';
+import { HAProxyModel, type ProcessErrors, type ProcessInfo } from './model/haproxy-model.js';
+import type { Server } from './model/server.js';
+import type { Snapshot } from './model/snapshot.js';
+import type { MetricValue } from './model/stat-object.js';
 
 /** Where the processes are and how to talk to them. Sources may be mixed; at least one is required. */
 export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlugin[]> {
@@ -82,6 +90,178 @@ export class HAProxy {
     ...args: ArgsWithOptions<A, O>
   ): Promise<R> {
     return executeCommand(this.executor, command, args);
+  }
+
+  // ---- Object model (issue #5): every read is served from one coalesced dump per process. ----
+
+  #model: HAProxyModel | undefined;
+
+  /** @internal The object model's shared state (dump coalescing, handle identity). */
+  protected get model(): HAProxyModel {
+    return (this.#model ??= new HAProxyModel(this.executor));
+  }
+
+  /** The pid of every current process (`show info` `Pid`). */
+  processIds(options?: CallOptions): Promise<number[]> {
+    return this.model.processIds(options);
+  }
+
+  /** The `description` of the global section, or `undefined` when none is set; processes must agree. */
+  description(options?: CallOptions): Promise<string | undefined> {
+    return this.model.description(options);
+  }
+
+  /** HAProxy's release date (`2026/10/17`); processes must agree. */
+  releaseDate(options?: CallOptions): Promise<string> {
+    return this.model.releaseDate(options);
+  }
+
+  /** HAProxy's version (`2.6.12-1+deb12u4`); processes must agree (`InconsistentDataError`). */
+  version(options?: CallOptions): Promise<string> {
+    return this.model.version(options);
+  }
+
+  /** Uptime of the most recently started current process (`0d 0h01m36s`). */
+  uptime(options?: CallOptions): Promise<string> {
+    return this.model.uptime(options);
+  }
+
+  /** Uptime in seconds of the most recently started current process. */
+  uptimeSec(options?: CallOptions): Promise<number> {
+    return this.model.uptimeSec(options);
+  }
+
+  /** The `node` name; processes must agree. */
+  nodeName(options?: CallOptions): Promise<string> {
+    return this.model.nodeName(options);
+  }
+
+  /** Requests received since start (`CumReq`), summed over every process (current and old workers). */
+  totalRequests(options?: CallOptions): Promise<number | bigint> {
+    return this.model.totalRequests(options);
+  }
+
+  /** HTTP requests of all frontends (`req_tot`), summed over every process. */
+  requests(options?: CallOptions): Promise<number | bigint> {
+    return this.model.requests(options);
+  }
+
+  /** `Maxconn` summed over the current processes (total capacity, as the seed documents). */
+  maxConn(options?: CallOptions): Promise<number> {
+    return this.model.maxConn(options);
+  }
+
+  /** Each current process's `Maxconn`. */
+  maxConnPerProcess(options?: CallOptions): Promise<PerProcessValue<number>[]> {
+    return this.model.maxConnPerProcess(options);
+  }
+
+  /** `ConnRateLimit` summed over the current processes. */
+  rateLimitConn(options?: CallOptions): Promise<number> {
+    return this.model.rateLimitConn(options);
+  }
+
+  /** Each current process's `ConnRateLimit`. */
+  rateLimitConnPerProcess(options?: CallOptions): Promise<PerProcessValue<number>[]> {
+    return this.model.rateLimitConnPerProcess(options);
+  }
+
+  /** `SessRateLimit` summed over the current processes. */
+  rateLimitSess(options?: CallOptions): Promise<number> {
+    return this.model.rateLimitSess(options);
+  }
+
+  /** Each current process's `SessRateLimit`. */
+  rateLimitSessPerProcess(options?: CallOptions): Promise<PerProcessValue<number>[]> {
+    return this.model.rateLimitSessPerProcess(options);
+  }
+
+  /** `SslRateLimit` summed over the current processes. */
+  rateLimitSslSess(options?: CallOptions): Promise<number> {
+    return this.model.rateLimitSslSess(options);
+  }
+
+  /** Each current process's `SslRateLimit`. */
+  rateLimitSslSessPerProcess(options?: CallOptions): Promise<PerProcessValue<number>[]> {
+    return this.model.rateLimitSslSessPerProcess(options);
+  }
+
+  /** `set maxconn global <n>` on every current process (`n` per process; 0 = back to the hard limit). */
+  setMaxConn(value: number, options?: CallOptions): Promise<void> {
+    return this.model.setMaxConn(value, options);
+  }
+
+  /** `set rate-limit connections global <n>` on every current process (0 = no limit). */
+  setRateLimitConn(value: number, options?: CallOptions): Promise<void> {
+    return this.model.setRateLimitConn(value, options);
+  }
+
+  /** `set rate-limit sessions global <n>` on every current process (0 = no limit). */
+  setRateLimitSess(value: number, options?: CallOptions): Promise<void> {
+    return this.model.setRateLimitSess(value, options);
+  }
+
+  /** `set rate-limit ssl-sessions global <n>` on every current process (0 = no limit). */
+  setRateLimitSslSess(value: number, options?: CallOptions): Promise<void> {
+    return this.model.setRateLimitSslSess(value, options);
+  }
+
+  /** Every frontend (or the one named `name`, as a list), from one dump per process. */
+  frontends(name?: string, options?: CallOptions): Promise<Frontend[]> {
+    return this.model.frontends(name, options);
+  }
+
+  /** The frontend named `name`. @throws {NotFoundError} */
+  frontend(name: string, options?: CallOptions): Promise<Frontend> {
+    return this.model.frontend(name, options);
+  }
+
+  /** Every backend (or the one named `name`, as a list), from one dump per process. */
+  backends(name?: string, options?: CallOptions): Promise<Backend[]> {
+    return this.model.backends(name, options);
+  }
+
+  /** The backend named `name`. @throws {NotFoundError} */
+  backend(name: string, options?: CallOptions): Promise<Backend> {
+    return this.model.backend(name, options);
+  }
+
+  /** Every server (of one backend with `{ backend }`), from one dump per process. */
+  servers(filter?: { backend?: string | undefined }, options?: CallOptions): Promise<Server[]> {
+    return this.model.servers(filter, options);
+  }
+
+  /**
+   * The servers named `name` — in every backend, or in `backend` — as a list (a name may exist in
+   * several backends). @throws {NotFoundError} when there is none.
+   */
+  server(name: string, filter?: { backend?: string | undefined }, options?: CallOptions): Promise<Server[]> {
+    return this.model.server(name, filter, options);
+  }
+
+  /** Each current process's `show info`, typed. */
+  info(options?: CallOptions): Promise<ProcessInfo[]> {
+    return this.model.info(options);
+  }
+
+  /** One `show info` metric (`HAPROXY_METRICS`) aggregated across processes by its catalogue rule. */
+  metric(name: HAProxyMetric, options?: CallOptions): Promise<MetricValue> {
+    return this.model.metric(name, options);
+  }
+
+  /** `clear counters` (or `clear counters all` with `{ all: true }`) on every current process. */
+  clearCounters(options?: { all?: boolean | undefined } & CallOptions): Promise<void> {
+    return this.model.clearCounters(options);
+  }
+
+  /** `show errors` (of one proxy, by id or name) on every current process. */
+  errors(iid?: number | string, options?: CallOptions): Promise<ProcessErrors[]> {
+    return this.model.errors(iid, options);
+  }
+
+  /** Every frontend, backend and server with aggregated and per-process stats, from one dump per process. */
+  snapshot(options?: CallOptions): Promise<Snapshot> {
+    return this.model.snapshot(options);
   }
 
   /** Close every connection. */

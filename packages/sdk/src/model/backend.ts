@@ -1,0 +1,70 @@
+import type { BackendMetric } from '@haproxyadmin/protocol';
+import type { CallOptions, ProcessRef } from '../core/types.js';
+import { NotFoundError } from '../errors.js';
+import type { ModelContext } from './context.js';
+import type { Scope } from './dump-source.js';
+import { BACKEND_METRICS, type StatRow } from './protocol-adapter.js';
+import { lookupServers } from './lookup.js';
+import type { StatIndex } from './stat-index.js';
+import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';
+import type { Server } from './server.js';
+import { validateName } from './validate.js';
+
+/**
+ * A backend across every process, addressed by name.
+ *
+ * Identity: `key` is `backend:<name>`, the same for every client and source. Within one `HAProxy`
+ * client, lookups return the same instance while it is referenced, so `===`, `Map` and `Set` work;
+ * across clients compare `key`.
+ */
+export class Backend extends StatObject {
+  readonly name: string;
+  readonly key: string;
+  /** The proxy id (`iid`) at the last lookup (first process that has it); reads never use it. */
+  iid = 0;
+  protected readonly kind = 'backend';
+  protected readonly metricNames: readonly string[] = BACKEND_METRICS;
+  protected readonly scope: Scope;
+
+  /** @internal Use `hap.backend(name)` / `hap.backends()`. */
+  constructor(context: ModelContext, name: string) {
+    super(context);
+    this.name = name;
+    this.key = `backend:${name}`;
+    this.scope = { proxy: name };
+  }
+
+  /** @internal */
+  capture(found: readonly Located[], all: readonly ProcessRef[]): void {
+    this.iid = Number(found[0]?.row.iid ?? 0);
+    this.processes = found.map(({ process }) => process);
+    this.processNb = processNumbers(this.processes, all);
+  }
+
+  protected find(index: StatIndex): StatRow | undefined {
+    return index.backends.get(this.name);
+  }
+
+  /** One metric (BACKEND_METRICS) aggregated across processes by its catalogue rule. */
+  override metric(name: BackendMetric, options?: CallOptions): Promise<MetricValue> {
+    return super.metric(name, options);
+  }
+
+  protected describe(): Record<string, unknown> {
+    return { name: this.name, iid: this.iid };
+  }
+
+  /** The servers of this backend (all, or those named `name`), from one dump per process. */
+  async servers(name?: string, options?: CallOptions): Promise<Server[]> {
+    if (name !== undefined) validateName(name, 'server');
+    return lookupServers(this.context, { backend: this.name, server: name }, options);
+  }
+
+  /** The server named `name` in this backend. @throws {NotFoundError} */
+  async server(name: string, options?: CallOptions): Promise<Server> {
+    validateName(name, 'server');
+    const [found] = await lookupServers(this.context, { backend: this.name, server: name }, options);
+    if (!found) throw new NotFoundError('server', `${this.name}/${name}`);
+    return found;
+  }
+}

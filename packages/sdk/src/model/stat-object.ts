@@ -1,0 +1,152 @@
+import { inspect } from 'node:util';
+import type { CallOptions, ProcessRef } from '../core/types.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { aggregate, modeOf, type PerProcessValue } from './aggregate.js';
+import type { ModelContext, ReadMode } from './context.js';
+import type { Scope } from './dump-source.js';
+import { type AggregationRule, type StatRow, type StatValue, statRule } from './protocol-adapter.js';
+import type { StatIndex } from './stat-index.js';
+
+/** One process's full stats row of an object. */
+export interface ProcessStats {
+  readonly process: ProcessRef;
+  readonly stats: Readonly<StatRow>;
+}
+
+/** A numeric stat aggregated across processes: `null` when HAProxy leaves the field empty. */
+export type MetricValue = number | bigint | null;
+
+export interface Located {
+  readonly process: ProcessRef;
+  readonly row: StatRow;
+}
+
+/** `processNb`: the pid of each process where known, else its 1-based position among the processes. */
+export function processNumbers(processes: readonly ProcessRef[], all: readonly ProcessRef[]): number[] {
+  return processes.map((process) => process.pid ?? all.indexOf(process) + 1);
+}
+
+/** HTTP objects count requests (`req_tot`); TCP ones have none, so their sessions (`stot`) count. */
+export function requestsOf(row: StatRow): MetricValue {
+  const value = row.mode === 'tcp' ? row.stot : (row.req_tot ?? row.stot);
+  return typeof value === 'number' || typeof value === 'bigint' ? value : null;
+}
+
+/**
+ * What frontends, backends and servers share: every read looks the object up **by name** in one
+ * (coalesced) `show stat` per process, so a reload that renumbers ids never makes a handle read
+ * another object's data; an object gone from every process rejects with `NotFoundError`.
+ * @internal
+ */
+export abstract class StatObject {
+  /** @internal */
+  protected readonly context: ModelContext;
+  /** Source-independent identity; see the class docs of each kind. */
+  abstract readonly key: string;
+  /** Every process the object was found on at lookup (one entry each, see {@link processNumbers}). */
+  processNb: readonly number[] = [];
+  /** The processes the object was found on at lookup. */
+  processes: readonly ProcessRef[] = [];
+
+  protected abstract readonly kind: 'frontend' | 'backend' | 'server';
+  protected abstract readonly metricNames: readonly string[];
+
+  protected abstract readonly scope: Scope;
+  protected abstract find(index: StatIndex): StatRow | undefined;
+
+  protected constructor(context: ModelContext) {
+    this.context = context;
+  }
+
+  /** @internal Refresh the properties captured at lookup. */
+  abstract capture(found: readonly Located[], all: readonly ProcessRef[]): void;
+
+  /** @internal The rows of this object on the processes a read needs; `NotFoundError` when on none. */
+  protected async locate(mode: ReadMode, options?: CallOptions): Promise<Located[]> {
+    const dumps = await this.context.statDumps(this.scope, mode, options);
+    const found: Located[] = [];
+    for (const { process, value } of dumps) {
+      const row = this.find(value);
+      if (row) found.push({ process, row });
+    }
+    if (found.length === 0) throw new NotFoundError(this.kind, this.key);
+    return found;
+  }
+
+  /** @internal Read one field aggregated with its rule. */
+  protected async field(field: string, rule: AggregationRule, options?: CallOptions): Promise<StatValue> {
+    const found = await this.locate(modeOf(rule), options);
+    return aggregate(
+      field,
+      rule,
+      found.map(({ process, row }) => ({ process, value: row[field] ?? null })),
+    );
+  }
+
+  /**
+   * One metric aggregated across processes by its catalogue rule (counters summed over current and
+   * old workers, maxima maxed, times averaged, limits and configuration compared).
+   * @throws {InvalidArgumentError} for a name that is not a metric of this kind (before sending).
+   */
+  async metric(name: string, options?: CallOptions): Promise<MetricValue> {
+    if (typeof name !== 'string' || !this.metricNames.includes(name)) {
+      throw new InvalidArgumentError(`${JSON.stringify(name)} is not a ${this.kind} metric`, {
+        argument: 'name',
+        value: name,
+      });
+    }
+    const value = await this.field(name, statRule(name), options);
+    return typeof value === 'string' ? null : value;
+  }
+
+  /** Every process's full stats row (current and old workers). */
+  async statsPerProcess(options?: CallOptions): Promise<ProcessStats[]> {
+    return (await this.locate('all', options)).map(({ process, row }) => ({ process, stats: row }));
+  }
+
+  /** Requests (`req_tot`; sessions `stot` for TCP objects) summed over every process. */
+  async requests(options?: CallOptions): Promise<number | bigint> {
+    let total: number | bigint = 0;
+    for (const { value } of await this.requestsPerProcess(options)) {
+      if (value === null) continue;
+      total =
+        typeof total === 'bigint' || typeof value === 'bigint'
+          ? BigInt(total) + BigInt(value)
+          : total + value;
+    }
+    return total;
+  }
+
+  /** Each process's request count (see {@link requests}). */
+  async requestsPerProcess(options?: CallOptions): Promise<PerProcessValue<MetricValue>[]> {
+    return (await this.locate('all', options)).map(({ process, row }) => ({
+      process,
+      value: requestsOf(row),
+    }));
+  }
+
+  /** The status (`OPEN`, `STOP`, `UP`, `DOWN`, `MAINT`, `DRAIN`, `no check`, …), which every current process must agree on. */
+  async status(options?: CallOptions): Promise<string> {
+    return String((await this.field('status', 'same', options)) ?? '');
+  }
+
+  /** The same object: same kind and key. */
+  equals(other: unknown): boolean {
+    return other instanceof StatObject && other.constructor === this.constructor && other.key === this.key;
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(${this.key})`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { kind: this.kind, key: this.key, ...this.describe() };
+  }
+
+  protected abstract describe(): Record<string, unknown>;
+
+  [inspect.custom](_depth: number, options: object): string {
+    const shown = { key: this.key, ...this.describe(), processNb: this.processNb };
+    return `${this.constructor.name} ${inspect(shown, { ...options, breakLength: Number.POSITIVE_INFINITY })}`;
+  }
+}
