@@ -58,6 +58,8 @@ export interface FakeHAProxyOptions {
   index?: number;
   /** The config file name used in `show acl` descriptions. Default `<socketDir>/haproxy.cfg`. */
   configPath?: string;
+  /** The socket file name used when the config declares no `stats socket`. Default `haproxy.sock`. */
+  socketName?: string;
 }
 
 /** One recorded command. */
@@ -333,7 +335,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   const open = new Set<Socket>();
   const configured = engine.state.global.sockets.length
     ? engine.state.global.sockets
-    : [{ address: join(dir, 'haproxy.sock'), level: 'admin' as Level }];
+    : [{ address: join(dir, options.socketName ?? 'haproxy.sock'), level: 'admin' as Level }];
   const serve = (address: string, level: Level) => (connection: Socket) => {
     open.add(connection);
     connection.on('close', () => open.delete(connection));
