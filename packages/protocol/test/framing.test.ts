@@ -214,7 +214,8 @@ describe('ResponseFramer', () => {
     const dump = `${line.repeat(Math.ceil(5_000_000 / line.length))}\n`;
     const stream = `${dump}> `;
     const chunks: string[] = [];
-    for (let index = 0; index < stream.length; index += 65536) chunks.push(stream.slice(index, index + 65536));
+    for (let index = 0; index < stream.length; index += 65536)
+      chunks.push(stream.slice(index, index + 65536));
     const start = performance.now();
     const replies = run('prompt', chunks);
     expect(performance.now() - start).toBeLessThan(1000);
@@ -223,7 +224,25 @@ describe('ResponseFramer', () => {
   });
 
   it('garbage only ever throws ProtocolError (all modes, any split)', () => {
-    const alphabet = fc.constantFrom('\n', '>', ' ', 'm', 'a', 's', 't', 'e', 'r', '1', '+', '[', ']', '(', 'x', '\0', 'é');
+    const alphabet = fc.constantFrom(
+      '\n',
+      '>',
+      ' ',
+      'm',
+      'a',
+      's',
+      't',
+      'e',
+      'r',
+      '1',
+      '+',
+      '[',
+      ']',
+      '(',
+      'x',
+      '\0',
+      'é',
+    );
     fc.assert(
       fc.property(
         fc.constantFrom<FramingMode>('prompt', 'master', 'oneshot'),
@@ -232,7 +251,8 @@ describe('ResponseFramer', () => {
           const framer = new ResponseFramer({ mode });
           try {
             let total = '';
-            for (const chunk of chunks) for (const reply of framer.push(chunk)) total += reply.text + reply.prompt;
+            for (const chunk of chunks)
+              for (const reply of framer.push(chunk)) total += reply.text + reply.prompt;
             for (const reply of framer.end()) total += reply.text + reply.prompt;
             // Nothing is invented or lost: replies and prompts rebuild the input.
             expect(total).toBe(chunks.join(''));
@@ -247,15 +267,23 @@ describe('ResponseFramer', () => {
 
   it('random reply sequences survive any split (prompt mode)', () => {
     const reply = fc
-      .array(fc.string({ unit: fc.constantFrom('a', ' ', '>', '#', ',', '1'), maxLength: 12 }), { maxLength: 4 })
-      .map((lines) => (lines.length === 0 ? '\n' : `${lines.map((line) => line.replace(/^> /, 'x ')).join('\n')}\n\n`));
+      .array(fc.string({ unit: fc.constantFrom('a', ' ', '>', '#', ',', '1'), maxLength: 12 }), {
+        maxLength: 4,
+      })
+      .map((lines) =>
+        lines.length === 0 ? '\n' : `${lines.map((line) => line.replace(/^> /, 'x ')).join('\n')}\n\n`,
+      );
     fc.assert(
-      fc.property(fc.array(reply, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (replies, cuts) => {
-        // A line starting with "> " right after a newline is a prompt by definition: avoid generating one.
-        fc.pre(replies.every((text) => !/\n> /.test(text)));
-        const stream = replies.map((text) => `${text}> `).join('');
-        expect(run('prompt', splitAt(stream, cuts))).toEqual(replies);
-      }),
+      fc.property(
+        fc.array(reply, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (replies, cuts) => {
+          // A line starting with "> " right after a newline is a prompt by definition: avoid generating one.
+          fc.pre(replies.every((text) => !/\n> /.test(text)));
+          const stream = replies.map((text) => `${text}> `).join('');
+          expect(run('prompt', splitAt(stream, cuts))).toEqual(replies);
+        },
+      ),
     );
   });
 });

@@ -11,7 +11,10 @@ describe('parseSeverity', () => {
       severity: 6,
       text: 'New server registered.\n\n',
     });
-    expect(parseSeverity('50 (initial 50)\n\n')).toEqual({ severity: undefined, text: '50 (initial 50)\n\n' });
+    expect(parseSeverity('50 (initial 50)\n\n')).toEqual({
+      severity: undefined,
+      text: '50 (initial 50)\n\n',
+    });
   });
 });
 
@@ -56,8 +59,16 @@ const SUCCESSES: Array<[string, string, string]> = [
   ['prepare map #6', '[6]: New version created: 1\n\n', 'New version created: 1\n'],
   ['del server be_app/d1', '[6]: Server deleted.\n', 'Server deleted.\n'],
   ['del server be_app/d1', 'Server deleted.\n', 'Server deleted.\n'],
-  ['disable frontend fe', '[5]: All sockets are already disabled.\n\n', 'All sockets are already disabled.\n'],
-  ['show map #6', '0x56279d320c20 k1 v1\n0x56279d320d00 No such server.\n\n', '0x56279d320c20 k1 v1\n0x56279d320d00 No such server.\n'],
+  [
+    'disable frontend fe',
+    '[5]: All sockets are already disabled.\n\n',
+    'All sockets are already disabled.\n',
+  ],
+  [
+    'show map #6',
+    '0x56279d320c20 k1 v1\n0x56279d320d00 No such server.\n\n',
+    '0x56279d320c20 k1 v1\n0x56279d320d00 No such server.\n',
+  ],
   ['show backend', '# name\nbe_app\n\n', '# name\nbe_app\n'],
   ['show cli level', '[6]: user\n\n', 'user\n'],
 ];
@@ -95,7 +106,10 @@ describe('classifyReply', () => {
   });
 
   it('keeps the severity of the reply', () => {
-    expect(classifyReply('x', '[3]: Something new and unknown\n\n')).toMatchObject({ ok: false, severity: 3 });
+    expect(classifyReply('x', '[3]: Something new and unknown\n\n')).toMatchObject({
+      ok: false,
+      severity: 3,
+    });
     expect(classifyReply('x', '[4]: something new\n\n')).toMatchObject({ ok: true, severity: 4 });
   });
 

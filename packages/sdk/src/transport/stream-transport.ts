@@ -316,11 +316,13 @@ class CliConnection {
   private fail(error: Error): void {
     if (!this.dead) this.dead = true;
     this.closedError ??= error;
+    // A peer that is not HAProxy, or speaks garbage, fails everything as is; otherwise requests
+    // never written are safe to send again on a new connection (see `persistent`).
+    const broken = error instanceof SocketApplicationError || error instanceof ProtocolError;
     const pending = this.inflight.splice(0);
     for (const entry of pending) {
       if (entry.discard) continue;
-      // Never written: safe to send again on a new connection (see `persistent`).
-      entry.reject(entry.written ? error : new UnsentError(this.endpoint, error));
+      entry.reject(entry.written || broken ? error : new UnsentError(this.endpoint, error));
     }
   }
 
@@ -341,7 +343,10 @@ class CliConnection {
 /** Race a promise against an abort signal (rejecting with its reason). */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) {
+    promise.catch(() => {}); // settled later, and nobody else listens any more
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
