@@ -16,3 +16,8 @@ export * from './aggregate-values.js';
 export * from './parse-field-value.js';
 export * from './parse-stat.js';
 export * from './create-stat-parser.js';
+export * from './parse-typed-stat.js';
+export * from './parse-typed-info.js';
+export * from './parse-json-stat.js';
+export * from './parse-json-info.js';
+export * from './parse-info.js';
