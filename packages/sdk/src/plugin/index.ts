@@ -38,5 +38,6 @@ export type {
   RunOptions,
   Targets,
 } from '../core/types.js';
-export { quoteArgument, serializeCommand, type CommandArgument } from '@haproxyadmin/protocol';
+export type { CommandArgument } from '@haproxyadmin/protocol';
+export { quoteArgument, serializeCommand } from './quote.js';
 export * from '../errors.js';

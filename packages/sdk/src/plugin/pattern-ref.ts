@@ -3,7 +3,8 @@
  * silently writes into an ACL, and `add map <acl file>` tries to. These helpers resolve an id and
  * check its kind before anything is written.
  */
-import { HAProxyError, InvalidArgumentError, quoteArgument } from '@haproxyadmin/protocol';
+import { HAProxyError, InvalidArgumentError } from '@haproxyadmin/protocol';
+import { quoteArgument } from './quote.js';
 import { NotFoundError } from '../errors.js';
 import { settle } from '../core/settle.js';
 import type { CommandContext } from './types.js';
