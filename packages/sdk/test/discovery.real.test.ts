@@ -19,6 +19,7 @@ defaults
     timeout server 5s
 backend be_app
     balance roundrobin
+    http-request set-header X-Route %[req.hdr(host),map(\${dir}/routes.map)]
     server s1 127.0.0.1:1 weight 10
     server s2 127.0.0.1:2 weight 20
 `;
@@ -35,6 +36,7 @@ describeWithHAProxy('discovery on real HAProxy (3 processes in one folder)', () 
         CONFIG.replaceAll('${dir}', context.dir)
           .replaceAll('${index}', String(context.index))
           .replace(/\$\{port:cli\d*\}/g, () => String(context.port(`cli${context.index}`))),
+      files: { 'routes.map': '' },
     });
     executor = await createExecutor({ socketDir: haproxy.dir, timeout: 3000 });
   });
@@ -134,9 +136,19 @@ describeWithHAProxy('discovery on real HAProxy (3 processes in one folder)', () 
     expect(failed.every((outcome) => !outcome.ok && outcome.error instanceof CommandFailedError)).toBe(true);
   });
 
-  it('carries a payload in prompt mode', async () => {
-    const outcomes = await executor.run('add server be_app/p1 127.0.0.1:9', {});
-    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+  it('carries a payload in prompt mode (add map <<) with keys holding spaces and semicolons', async () => {
+    const map = `${haproxy.dir}/routes.map`;
+    const outcomes = await executor.run(`add map ${map}`, { payload: 'k1 v1\nk;2 v two\n' });
+    expect(outcomes.map((outcome) => outcome.ok && outcome.value)).toEqual(['', '', '']);
+    const shown = await executor.run(`show map ${map}`);
+    for (const outcome of shown) {
+      expect(outcome.ok && outcome.value.replace(/0x[0-9a-f]+ /g, '')).toBe('k1 v1\nk;2 v two\n');
+    }
+    const bad = await executor.run('show map /nonexistent.map', { payload: undefined });
+    expect(bad.every((outcome) => !outcome.ok && outcome.error instanceof CommandFailedError)).toBe(true);
+    await expect(executor.run(`add map ${map}`, { payload: 'a b\n\nc d' })).resolves.toSatisfy(
+      (list: unknown[]) => list.every((outcome) => !(outcome as { ok: boolean }).ok),
+    );
   });
 
   it('targets one process by ref', async () => {
