@@ -21,3 +21,4 @@ export * from './parse-typed-info.js';
 export * from './parse-json-stat.js';
 export * from './parse-json-info.js';
 export * from './parse-info.js';
+export * from './parse-address.js';
