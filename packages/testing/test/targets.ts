@@ -16,6 +16,7 @@ export const startReal: ConformanceStart = async (config, options) => {
   const levels = socketsByLevel(readFileSync(real.processes[0]!.configPath, 'utf8'));
   return {
     dir: real.dir,
+    ports: real.ports,
     socket: (level = 'admin') => levels.get(level) ?? real.socket,
     masterSocket: real.masterSocket,
     close: () => real.stop(),
@@ -33,6 +34,7 @@ export const startFake: ConformanceStart = async (config, options) => {
   const fake = cluster.processes[0]!;
   return {
     dir: cluster.socketDir,
+    ports: fake.ports,
     socket: (level = 'admin') => fake.socketFor(level) ?? fake.socket,
     masterSocket: cluster.masterSocket,
     close: () => cluster.close(),

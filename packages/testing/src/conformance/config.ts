@@ -31,8 +31,8 @@ frontend fe_tcp
 
 backend be_app
     balance roundrobin
-    server s1 127.0.0.1:8081 check inter 2s
-    server s2 127.0.0.1:8082 check inter 2s weight 50
+    server s1 127.0.0.1:\${port:li_stats} check inter 2s
+    server s2 127.0.0.1:\${port:li_stats} check inter 2s weight 50
     server s3 127.0.0.1:8083
     server s4 127.0.0.1:8084 backup
     server s5 127.0.0.1:8085 disabled

@@ -55,6 +55,7 @@ const VOLATILE_STAT = new Set([
   'chkfail',
   'chkdown',
   'lastsess',
+  'need_conn_est',
 ]);
 
 function normalizeInfo(text: string): string {
@@ -144,7 +145,7 @@ function normalizeServersState(text: string): string {
 
 function normalizeMaster(text: string): string {
   return text
-    .replace(/^\d+(\s+)(master|worker)/gm, (_, space: string, type: string) => `<pid>${space}${type}`)
+    .replace(/^\d+ +(master|worker)/gm, (_, type: string) => `${'<pid>'.padEnd(16)}${type}`)
     .replace(/\d+d\d\dh\d\dm\d\ds/g, '<uptime>')
     .replace(/(^|\n|> )\d+> /g, '$1<pid>> ')
     .replace(/Pid: \d+/g, 'Pid: <pid>');
@@ -156,9 +157,17 @@ function normalizeHelpStructure(text: string): string {
   return [lines[0], '…', ...lines.slice(-5)].join('\n');
 }
 
-/** Normalise an answer: the target's folder, pointers, then the kind-specific rules. */
-export function normalize(text: string, kind: Normalizer, dir: string): string {
+/** Normalise an answer: the target's folder and ports, pointers, then the kind-specific rules. */
+export function normalize(
+  text: string,
+  kind: Normalizer,
+  dir: string,
+  ports: Record<string, number> = {},
+): string {
   let out = dir ? text.split(dir).join('<dir>') : text;
+  for (const [name, port] of Object.entries(ports)) {
+    out = out.replace(new RegExp(`(?<!\\d)${port}(?!\\d)`, 'g'), `<port:${name}>`);
+  }
   out = out.replace(/0x[0-9a-f]{6,}/g, '0x?');
   switch (kind) {
     case 'info':

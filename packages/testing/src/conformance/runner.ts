@@ -11,6 +11,8 @@ export interface ConformanceTarget {
   masterSocket?: string | undefined;
   /** The scratch folder (replaced by `<dir>` in answers). */
   dir: string;
+  /** Ports given to `${port:NAME}` placeholders (replaced by `<port:NAME>` in answers). */
+  ports?: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -80,5 +82,5 @@ async function runStep(target: ConformanceTarget, step: ConformanceStep): Promis
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  return normalize(raw, step.normalize ?? 'exact', target.dir);
+  return normalize(raw, step.normalize ?? 'exact', target.dir, target.ports);
 }

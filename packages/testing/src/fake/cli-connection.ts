@@ -128,11 +128,7 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
       if (args.length === 1 && args[0] === 'prompt') {
         session.prompt = !session.prompt;
         reply = { text: session.prompt ? engine.promptOn(session) : '\n' };
-        if (!(await write(reply.text, fault)) || closed) return false;
-        if (!session.prompt) {
-          finish();
-          return false;
-        }
+        if ((await write(reply.text, fault)) === 'closed') return false;
         continue;
       }
       if (fault?.kind === 'permission-denied') {

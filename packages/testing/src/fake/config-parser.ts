@@ -100,7 +100,7 @@ function newServer(
     admin: 0,
     running: true,
     maxconn: 0,
-    check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '' },
+    check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', health: 0 },
     agent: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', send: '' },
     fqdn: '',
     dynamic,
@@ -183,6 +183,7 @@ function newServer(
         break;
     }
   }
+  server.check.health = server.running && !dynamic ? server.check.rise : 0;
   return server;
 }
 

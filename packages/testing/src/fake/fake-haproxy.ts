@@ -96,6 +96,8 @@ export interface FakeHAProxy {
   readonly tcpAddress: { host: string; port: number } | undefined;
   /** The fake pid. */
   readonly pid: number;
+  /** Numbers given to `${port:NAME}` placeholders of the config. */
+  readonly ports: Record<string, number>;
   /** The live state (mutate it to set up a test). */
   readonly state: FakeState;
   /** Every command received, in order. */
@@ -407,6 +409,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     socketDir: dir,
     tcpAddress,
     pid,
+    ports,
     get state() {
       return engine.state;
     },

@@ -64,6 +64,7 @@ export const ADMIN_FMAINT = 0x01;
 export const ADMIN_IMAINT = 0x02;
 export const ADMIN_CMAINT = 0x04;
 export const ADMIN_FDRAIN = 0x08;
+export const ADMIN_RMAINT = 0x20;
 
 /** A server of a backend. */
 export interface ServerState {
@@ -82,7 +83,16 @@ export interface ServerState {
   /** Operational state: running (health `up`) or stopped. */
   running: boolean;
   maxconn: number;
-  check: { configured: boolean; enabled: boolean; rise: number; fall: number; port: number; addr: string };
+  check: {
+    configured: boolean;
+    enabled: boolean;
+    rise: number;
+    fall: number;
+    port: number;
+    addr: string;
+    /** Health counter of a server without running checks (`rise` when up, 0 once in maintenance). */
+    health: number;
+  };
   agent: {
     configured: boolean;
     enabled: boolean;
@@ -207,7 +217,8 @@ export function cloneState(state: FakeState): FakeState {
 
 /** Whether a server is in maintenance (any MAINT bit). */
 export function inMaint(server: ServerState): boolean {
-  return (server.admin & (ADMIN_FMAINT | ADMIN_IMAINT | ADMIN_CMAINT)) !== 0;
+  // CMAINT only records that the config said `disabled`; it stays set after `state ready`.
+  return (server.admin & (ADMIN_FMAINT | ADMIN_IMAINT | ADMIN_RMAINT)) !== 0;
 }
 
 /** Whether a server takes traffic (running, not in maintenance). Drain still counts as usable for status. */

@@ -219,7 +219,7 @@ function fill(
   return out;
 }
 
-function frontendObject(context: StatsContext, proxy: ProxyState): StatObject {
+function frontendObject(proxy: ProxyState): StatObject {
   const values = {
     ...commonCounters(proxy),
     pxname: proxy.name,
@@ -277,7 +277,7 @@ function serverObject(context: StatsContext, proxy: ProxyState, server: ServerSt
     svname: server.name,
     slim: server.maxconn,
     status,
-    weight: effectiveWeight(server),
+    weight: server.weight,
     act: server.backup ? 0 : 1,
     bck: server.backup ? 1 : 0,
     lastchg: age(context, server.lastChange),
@@ -346,7 +346,7 @@ export function statObjects(context: StatsContext, filter: StatFilter): StatObje
   const out: StatObject[] = [];
   for (const proxy of context.state.proxies) {
     if (filter.iid !== -1 && proxy.iid !== filter.iid) continue;
-    if (proxy.frontend && filter.type & 1) out.push(frontendObject(context, proxy));
+    if (proxy.frontend && filter.type & 1) out.push(frontendObject(proxy));
     if (proxy.backend && filter.type & 4) {
       for (const server of proxy.servers) {
         if (filter.sid !== -1 && server.id !== filter.sid) continue;
@@ -359,6 +359,16 @@ export function statObjects(context: StatsContext, filter: StatFilter): StatObje
   }
   return out;
 }
+
+/** Types of fields the recorded output did not show for a kind (e.g. a server's `slim`). */
+const EXTRA_TYPES: Record<string, string> = { 'S.6': 'CLP:u32', 'S.89': 'CLP:u32' };
+
+function typeOf(kind: string, pos: number): string {
+  return STAT_FIELD_TYPES[kind]?.[pos] ?? EXTRA_TYPES[`${kind}.${pos}`] ?? 'MGP:u32';
+}
+
+/** The `-` separator column takes no position in typed/JSON output. */
+const DASH = STAT_FIELDS.indexOf('-');
 
 /** The CSV header line of `show stat`. */
 export const STAT_HEADER = `# ${STAT_FIELDS.join(',')},\n`;
@@ -376,10 +386,11 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
   if (format === 'typed') {
     let out = '';
     for (const object of objects) {
-      STAT_FIELDS.forEach((field, pos) => {
+      STAT_FIELDS.forEach((field, index) => {
         const value = object.values.get(field);
         if (value === undefined || field === '-') return;
-        const tagType = STAT_FIELD_TYPES[object.kind]?.[pos] ?? 'MGP:u32';
+        const pos = index > DASH ? index - 1 : index;
+        const tagType = typeOf(object.kind, pos);
         out += `${object.kind}.${object.iid}.${object.sid}.${pos}.${field}.1:${tagType}:${value}\n`;
       });
     }
@@ -387,10 +398,11 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
   }
   const arrays = objects.map((object) => {
     const items: unknown[] = [];
-    STAT_FIELDS.forEach((field, pos) => {
+    STAT_FIELDS.forEach((field, index) => {
       const value = object.values.get(field);
       if (value === undefined || field === '-') return;
-      const [tags, type] = (STAT_FIELD_TYPES[object.kind]?.[pos] ?? 'MGP:u32').split(':') as [string, string];
+      const pos = index > DASH ? index - 1 : index;
+      const [tags, type] = typeOf(object.kind, pos).split(':') as [string, string];
       items.push({
         objType: objType[object.kind],
         proxyId: object.iid,

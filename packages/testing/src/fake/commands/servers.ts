@@ -1,7 +1,6 @@
 import { type CommandContext, err, errSingle, info, OK, type Reply } from '../command.js';
 import { splitAddress } from '../config-parser.js';
 import {
-  ADMIN_CMAINT,
   ADMIN_FDRAIN,
   ADMIN_FMAINT,
   emptyCounters,
@@ -77,6 +76,7 @@ function setServer(context: CommandContext): Reply {
         server.admin = (server.admin & ~ADMIN_FMAINT) | ADMIN_FDRAIN;
       } else if (value === 'maint') {
         server.admin = (server.admin & ~ADMIN_FDRAIN) | ADMIN_FMAINT;
+        server.check.health = 0;
       } else return err("'set server <srv> state' expects 'ready', 'drain' and 'maint'.");
       touch(context, server);
       return OK;
@@ -236,8 +236,9 @@ function addServer(context: CommandContext): Reply {
   }
   if (findServer(proxy, name)) return err('Already exists a server with the same name in backend.');
   const { address: host, port } = splitAddress(address);
-  const id = Math.max(0, ...proxy.servers.map((server) => server.id), proxy.nextServerId - 1) + 1;
-  proxy.nextServerId = id + 1;
+  // HAProxy gives a dynamic server the first unused id.
+  let id = 1;
+  while (proxy.servers.some((server) => server.id === id)) id++;
   const server: ServerState = {
     id,
     name,
@@ -249,7 +250,7 @@ function addServer(context: CommandContext): Reply {
     admin: ADMIN_FMAINT,
     running: false,
     maxconn: 0,
-    check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '' },
+    check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', health: 0 },
     agent: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', send: '' },
     fqdn: '',
     dynamic: true,
@@ -336,7 +337,7 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
     handle(context) {
       const found = locate(context, context.args[2]);
       if (isReply(found)) return found;
-      found.server.admin &= ~(ADMIN_FMAINT | ADMIN_CMAINT);
+      found.server.admin &= ~ADMIN_FMAINT;
       found.server.running = true;
       touch(context, found.server);
       return OK;
@@ -349,6 +350,7 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
       const found = locate(context, context.args[2]);
       if (isReply(found)) return found;
       found.server.admin |= ADMIN_FMAINT;
+      found.server.check.health = 0;
       touch(context, found.server);
       return OK;
     },

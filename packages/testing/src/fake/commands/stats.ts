@@ -46,8 +46,7 @@ function checkNumbers(server: ServerState): [number, number, number, number] {
     return server.running ? [6, 3, server.check.rise + server.check.fall - 1, 6] : [8, 2, 0, 6];
   }
   const paused = server.admin & ADMIN_CMAINT ? 8 : 0;
-  const health = server.dynamic || server.admin & ADMIN_CMAINT ? 0 : server.check.rise;
-  return [1, 0, health, paused];
+  return [1, 0, server.check.health, paused];
 }
 
 function showServersState(context: CommandContext): Reply {

@@ -82,7 +82,8 @@ export const TABLE_COMMANDS: BuiltinCommand[] = [
       if (!table) return err('No such table');
       const entries = filterEntries(context.args.slice(3), table);
       if ('text' in entries) return entries;
-      const lines = entries.map(
+      const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const lines = sorted.map(
         (entry) => `${entryLine(context, table, entry, table.entries.indexOf(entry))}\n`,
       );
       return { text: `${header(table)}${lines.join('')}\n` };
