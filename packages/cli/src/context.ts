@@ -2,14 +2,11 @@
  * What every command handler gets: parsed options and positionals, output helpers that respect
  * `--json` and the terminal, and a lazily connected SDK client.
  */
-import { HAProxy } from '@haproxyadmin/sdk';
-import { aclPlugin } from '@haproxyadmin/plugin-acl';
-import { mapPlugin } from '@haproxyadmin/plugin-map';
 import type { CommandOption, ParsedOptions } from './args.js';
 import { resolveSources, type Sources } from './config.js';
 import { UsageError } from './errors.js';
 import { type CliIo, type Style, colorEnabled, createStyle } from './io.js';
-import type { Client } from './sdk-types.js';
+import { type Client, connectWithPlugins } from './sdk-types.js';
 import { type Column, renderTable } from './table.js';
 
 export interface CommandSpec {
@@ -117,15 +114,13 @@ export class Context {
 }
 
 export async function connectClient(sources: Sources): Promise<Client> {
-  const hap = await HAProxy.connect({
+  return connectWithPlugins({
     socketDir: sources.socketDir,
     socketFile: sources.socketFile,
     endpoints: sources.endpoints,
     master: sources.master,
     timeout: sources.timeout,
-    plugins: [aclPlugin(), mapPlugin()],
   });
-  return hap as unknown as Client;
 }
 
 /** JSON text with bigint support and 2-space indentation. */

@@ -46,11 +46,12 @@ export function status(style: Style, value: string): string {
   return value;
 }
 
-/** A short label for a process: `pid 1234` or its endpoint. */
+/** A short label for a process: the socket's file name (or host:port) and the pid. */
 export function processLabel(process: ProcessRef): string {
   const where = process.endpoint.replace(/^unix:\/\//, '');
-  const short = where.length > 40 ? `…${where.slice(-39)}` : where;
-  return process.pid !== undefined ? `${short} (pid ${process.pid})` : short;
+  const short = where.startsWith('/') ? where.slice(where.lastIndexOf('/') + 1) : where;
+  const old = process.current ? '' : ' old';
+  return process.pid !== undefined ? `${short} pid ${process.pid}${old}` : `${short}${old}`;
 }
 
 /** Plain JSON for a process reference. */

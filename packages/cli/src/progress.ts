@@ -9,6 +9,8 @@ export interface Progress {
   update(done: number, detail?: string): void;
   /** One more step finished. */
   tick(detail?: string): void;
+  /** Change the total (e.g. once the number of processes is known). */
+  setTotal(total: number): void;
   /** Erase the bar. */
   finish(): void;
 }
@@ -16,7 +18,7 @@ export interface Progress {
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export function createProgress(stream: OutputStream, label: string, total?: number): Progress {
-  if (!stream.isTTY) return { update() {}, tick() {}, finish() {} };
+  if (!stream.isTTY) return { update() {}, tick() {}, setTotal() {}, finish() {} };
   const started = Date.now();
   let done = 0;
   let detail = '';
@@ -41,8 +43,11 @@ export function createProgress(stream: OutputStream, label: string, total?: numb
     if (line.length > width) line = `${line.slice(0, width - 1)}…`;
     stream.write(`\r\x1b[2K${line}`);
   };
-  const timer = total === undefined ? setInterval(() => draw(true), 100) : undefined;
-  timer?.unref?.();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (total === undefined) {
+    timer = setInterval(() => draw(true), 100);
+    timer.unref?.();
+  }
   draw(true);
   return {
     update(value, text) {
@@ -52,6 +57,12 @@ export function createProgress(stream: OutputStream, label: string, total?: numb
     },
     tick(text) {
       this.update(done + 1, text);
+    },
+    setTotal(value) {
+      total = value;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      draw(true);
     },
     finish() {
       if (finished) return;

@@ -28,63 +28,35 @@ export interface StatsView {
   servers: StatObject[];
 }
 
-type Loose = Record<string, unknown>;
-const isRecord = (value: unknown): value is Loose => typeof value === 'object' && value !== null;
-const list = (value: unknown): unknown[] => {
-  if (Array.isArray(value)) return value;
-  if (value instanceof Map) return [...value.values()];
-  if (isRecord(value)) return Object.values(value);
-  return [];
-};
-
-function statsOf(value: unknown): Stats {
-  if (value instanceof Map) return Object.fromEntries(value) as Stats;
-  return isRecord(value) ? (value as Stats) : {};
+/** What every snapshot entry has, whatever its kind. */
+interface SnapshotObject {
+  readonly name: string;
+  readonly stats: Readonly<Record<string, StatValue>>;
+  readonly perProcess: ReadonlyArray<{
+    readonly process: ProcessRef;
+    readonly stats: Readonly<Record<string, StatValue>>;
+  }>;
 }
 
-function perProcessOf(item: Loose): ProcessStats[] {
-  const raw = item.perProcess ?? item.processes ?? item.statsPerProcess;
-  return list(raw).flatMap((entry) => {
-    if (!isRecord(entry)) return [];
-    const process = entry.process as ProcessRef | undefined;
-    if (!process) return [];
-    return [{ process, stats: statsOf(entry.stats ?? entry.value ?? entry.row) }];
-  });
+function objectOf(kind: StatObject['kind'], item: SnapshotObject, backend?: string): StatObject {
+  return {
+    kind,
+    name: item.name,
+    backend,
+    stats: { ...item.stats },
+    perProcess: item.perProcess.map((entry) => ({ process: entry.process, stats: { ...entry.stats } })),
+  };
 }
 
-function objectOf(kind: StatObject['kind'], item: unknown): StatObject | undefined {
-  if (!isRecord(item)) return undefined;
-  const name = String(item.name ?? (kind === 'server' ? item.svname : item.pxname) ?? '');
-  const perProcess = perProcessOf(item);
-  const stats = statsOf(item.stats ?? item.aggregate ?? item.aggregated ?? item.total);
-  const backend =
-    kind === 'server' ? String(item.backendName ?? item.backend ?? stats.pxname ?? '') : undefined;
-  return { kind, name, backend, stats, perProcess };
-}
-
-/** One snapshot of everything, normalised. */
+/** One snapshot of everything (one stats dump per process), normalised for printing. */
 export async function loadStats(hap: Client, options?: { signal?: AbortSignal }): Promise<StatsView> {
-  const snapshot = (await hap.snapshot(options)) as Loose;
-  const processes = list(snapshot.processes).filter(isRecord) as unknown as ProcessRef[];
-  const pick = (kind: StatObject['kind'], value: unknown) =>
-    list(value).flatMap((item) => {
-      const object = objectOf(kind, item);
-      return object ? [object] : [];
-    });
-  const backends = pick('backend', snapshot.backends);
-  let servers = pick('server', snapshot.servers);
-  if (servers.length === 0) {
-    // Servers nested under their backend.
-    servers = list(snapshot.backends).flatMap((backend) =>
-      isRecord(backend)
-        ? pick('server', backend.servers).map((server) => ({
-            ...server,
-            backend: server.backend || String(backend.name),
-          }))
-        : [],
-    );
-  }
-  return { processes, frontends: pick('frontend', snapshot.frontends), backends, servers };
+  const snapshot = await hap.snapshot(options);
+  return {
+    processes: [...snapshot.processes],
+    frontends: snapshot.frontends.map((item) => objectOf('frontend', item)),
+    backends: snapshot.backends.map((item) => objectOf('backend', item)),
+    servers: snapshot.servers.map((item) => objectOf('server', item, item.backendName)),
+  };
 }
 
 /** A number from a stat value (null when absent or not numeric). */

@@ -34,7 +34,8 @@ export const demoCommand: CommandSpec = {
 
 async function runDemo(context: Context, run: Runner): Promise<number> {
   const s = context.style;
-  const pause = context.options.fast ? 0 : 900;
+  // Pauses only help a reader at a terminal; `--fast` (tests) and pipes get none.
+  const pause = context.options.fast || !context.io.stdout.isTTY ? 0 : 900;
   let stepNumber = 0;
   const step = async (title: string, explanation?: string) => {
     if (pause && stepNumber > 0) await sleep(pause);
@@ -68,7 +69,8 @@ async function runDemo(context: Context, run: Runner): Promise<number> {
 
     const hapctl = async (...argv: string[]) => {
       context.print(`${s.green('$')} ${s.bold(`hapctl ${argv.map(shellQuote).join(' ')}`)}`);
-      const code = await run(argv, context.io, { client });
+      // The tour is one narrative: the command's errors are shown in line, on stdout.
+      const code = await run(argv, { ...context.io, stderr: context.io.stdout }, { client });
       if (code !== 0) context.print(s.dim(`(exit code ${code})`));
       return code;
     };

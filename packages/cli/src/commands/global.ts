@@ -54,7 +54,9 @@ function errorsToOutcomes(value: unknown, processes: readonly ProcessRef[]): Pro
     const record = entry as Record<string, unknown>;
     if (record && typeof record === 'object' && 'process' in record) {
       if ('ok' in record) return record as unknown as ProcessOutcome<string>;
-      const text = record.value ?? record.output ?? record.text ?? record.errors;
+      const text = Array.isArray(record.lines)
+        ? record.lines.join('\n')
+        : (record.value ?? record.output ?? record.text);
       return {
         process: record.process as ProcessRef,
         ok: true,

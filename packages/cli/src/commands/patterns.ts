@@ -4,8 +4,11 @@ import { confirm } from '../confirm.js';
 import type { CommandSpec, Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import type { AclApi, MapApi } from '../sdk-types.js';
+import type { Client } from '../sdk-types.js';
 import { reportDone } from './write.js';
+
+type AclApi = Client['acl'];
+type MapApi = Client['map'];
 
 /**
  * `5` or `#5` → HAProxy's numeric id; `file:PATH` → a file path (even `file:123`); anything else →
@@ -83,6 +86,37 @@ export function readMapFile(path: string): Array<[string, string]> {
     entries.push([match[1]!, match[2]]);
   });
   return entries;
+}
+
+interface ProgressEvent {
+  readonly phase: string;
+  readonly process: { readonly key: string };
+  readonly done: number;
+  readonly total: number;
+}
+
+/**
+ * A progress bar over every process for a bulk load: entries staged on each process (`add` phase),
+ * summed; the commit shows as the last step.
+ */
+async function bulkProgress(context: Context, what: string, count: number) {
+  const processes = (await (await context.hap()).executor.processes()).filter((process) => process.current);
+  const bar = createProgress(context.io.stderr, `loading ${what}`, Math.max(1, count * processes.length));
+  const staged = new Map<string, number>();
+  return {
+    onProgress(event: ProgressEvent) {
+      if (event.phase === 'add') staged.set(event.process.key, event.done);
+      let done = 0;
+      for (const value of staged.values()) done += value;
+      bar.update(done, event.phase === 'add' ? '' : event.phase);
+    },
+    finish: () => bar.finish(),
+  };
+}
+
+/** `#0x55d0…` is an entry reference (from `show`); anything else is a literal pattern or key. */
+function patternOrRef(text: string): string | { ref: string } {
+  return /^#0x[0-9a-f]+$/i.test(text) ? { ref: text.slice(1) } : text;
 }
 
 /** Human rendering of a `get` result (whatever fields the plugin returns). */
@@ -209,7 +243,7 @@ function aclCommands(): CommandSpec[] {
         const pattern = context.arg(1, 'PATTERN');
         if (!(await destroy(context, `delete ${JSON.stringify(pattern)} from acl ${idText(id)}`)))
           return ExitCode.error;
-        await (await api(context)).del(id, pattern);
+        await (await api(context)).del(id, patternOrRef(pattern));
         return reportDone(context, `${JSON.stringify(pattern)} deleted from acl ${idText(id)}`, {
           action: 'acl-del',
           id,
@@ -255,12 +289,9 @@ function aclCommands(): CommandSpec[] {
         const id = parsePatternId(context.args[0], context.command.name);
         const patterns = readAclFile(context.arg(1, 'PATTERN_FILE'));
         const acl = await api(context);
-        const progress = createProgress(
-          context.io.stderr,
-          `loading ${patterns.length} patterns into acl ${idText(id)}`,
-        );
+        const progress = await bulkProgress(context, `acl ${idText(id)}`, patterns.length);
         try {
-          await acl.replace(id, patterns);
+          await acl.replace(id, patterns, { onProgress: progress.onProgress });
         } finally {
           progress.finish();
         }
@@ -336,7 +367,7 @@ function mapCommands(): CommandSpec[] {
         const key = context.arg(1, 'KEY');
         if (!(await destroy(context, `delete ${JSON.stringify(key)} from map ${idText(id)}`)))
           return ExitCode.error;
-        await (await api(context)).del(id, key);
+        await (await api(context)).del(id, patternOrRef(key));
         return reportDone(context, `${JSON.stringify(key)} deleted from map ${idText(id)}`, {
           action: 'map-del',
           id,
@@ -381,12 +412,9 @@ function mapCommands(): CommandSpec[] {
         const id = parsePatternId(context.args[0], context.command.name);
         const entries = readMapFile(context.arg(1, 'ENTRIES_FILE'));
         const map = await api(context);
-        const progress = createProgress(
-          context.io.stderr,
-          `loading ${entries.length} entries into map ${idText(id)}`,
-        );
+        const progress = await bulkProgress(context, `map ${idText(id)}`, entries.length);
         try {
-          await map.replace(id, entries);
+          await map.replace(id, entries, { onProgress: progress.onProgress });
         } finally {
           progress.finish();
         }

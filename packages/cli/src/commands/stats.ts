@@ -8,53 +8,45 @@ import { loadStats, num, type StatObject, type Stats, serverKey, statusOf } from
 
 type InfoRecord = Record<string, StatValue>;
 
-/** `hap.info()` normalised to one record per process. */
+/** `hap.info()`: one record per process. */
 export async function loadInfo(hap: Client): Promise<Array<{ process: ProcessRef; info: InfoRecord }>> {
-  const raw = await hap.info();
-  const processes = await hap.executor.processes();
-  const entries = Array.isArray(raw) ? raw : [raw];
-  return entries.map((entry, index) => {
-    const record = entry as Record<string, unknown>;
-    if (
-      record &&
-      typeof record === 'object' &&
-      'process' in record &&
-      ('value' in record || 'info' in record)
-    ) {
-      return { process: record.process as ProcessRef, info: (record.value ?? record.info) as InfoRecord };
-    }
-    return { process: processes[index] ?? processes[0]!, info: record as InfoRecord };
-  });
+  return (await hap.info()).map((entry) => ({
+    process: entry.process,
+    info: { ...entry.info } as InfoRecord,
+  }));
 }
 
-const SUM = new Set([
-  'Maxconn',
-  'CurrConns',
-  'CumConns',
-  'CumReq',
-  'ConnRate',
-  'SessRate',
-  'SslRate',
-  'ConnRateLimit',
-  'SessRateLimit',
-  'SslRateLimit',
-  'CurrSslConns',
-  'CumSslConns',
-  'Run_queue',
-  'Tasks',
-]);
+/** Summary fields summed over processes (capacities and counters): JSON name → `show info` name. */
+const SUMMED: Record<string, string> = {
+  maxconn: 'Maxconn',
+  currConns: 'CurrConns',
+  cumConns: 'CumConns',
+  cumReq: 'CumReq',
+  connRate: 'ConnRate',
+  sessRate: 'SessRate',
+  sslRate: 'SslRate',
+  connRateLimit: 'ConnRateLimit',
+  sessRateLimit: 'SessRateLimit',
+  sslRateLimit: 'SslRateLimit',
+  currSslConns: 'CurrSslConns',
+  cumSslConns: 'CumSslConns',
+  runQueue: 'Run_queue',
+  tasks: 'Tasks',
+};
 
 /** One summary record over processes: sums for capacities and counters, avg for Idle_pct, min uptime. */
 export function summarizeInfo(records: InfoRecord[]): Record<string, StatValue> {
   const pick = (key: string) => records.map((record) => record[key]).filter((value) => value !== undefined);
   const same = (key: string): StatValue => {
     const values = [...new Set(pick(key).map((value) => String(value ?? '')))];
-    return values.length <= 1 ? (values[0] ?? null) : `MIXED (${values.join(', ')})`;
+    return values.length <= 1 ? values[0] || null : `MIXED (${values.join(', ')})`;
   };
   const numbers = (key: string) =>
     pick(key)
       .map(num)
       .filter((value): value is number => value !== null);
+  const idle = numbers('Idle_pct');
+  const uptime = numbers('Uptime_sec');
   const summary: Record<string, StatValue> = {
     name: same('Name'),
     version: same('Version'),
@@ -62,14 +54,12 @@ export function summarizeInfo(records: InfoRecord[]): Record<string, StatValue> 
     node: same('node'),
     description: same('description'),
     processes: records.length,
-    uptimeSec: numbers('Uptime_sec').length ? Math.min(...numbers('Uptime_sec')) : null,
-    idlePct: numbers('Idle_pct').length
-      ? Math.round(numbers('Idle_pct').reduce((a, b) => a + b, 0) / numbers('Idle_pct').length)
-      : null,
+    uptimeSec: uptime.length ? Math.min(...uptime) : null,
+    idlePct: idle.length ? Math.round(idle.reduce((a, b) => a + b, 0) / idle.length) : null,
   };
-  for (const key of SUM) {
+  for (const [name, key] of Object.entries(SUMMED)) {
     const values = numbers(key);
-    summary[key] = values.length ? values.reduce((a, b) => a + b, 0) : null;
+    summary[name] = values.length ? values.reduce((a, b) => a + b, 0) : null;
   }
   return summary;
 }
@@ -133,19 +123,19 @@ const info: CommandSpec = {
           ['Description', String(summary.description || '-')],
           ['Processes', `${perProcess.length} (pids ${pids})`],
           ['Uptime', duration(summary.uptimeSec ?? null)],
-          ['Maxconn', count(summary.Maxconn ?? null)],
-          ['CurrConns', count(summary.CurrConns ?? null)],
-          ['CumConns', count(summary.CumConns ?? null)],
-          ['CumReq', count(summary.CumReq ?? null)],
+          ['Maxconn', count(summary.maxconn ?? null)],
+          ['CurrConns', count(summary.currConns ?? null)],
+          ['CumConns', count(summary.cumConns ?? null)],
+          ['CumReq', count(summary.cumReq ?? null)],
           [
             'ConnRate',
-            `${count(summary.ConnRate ?? null)}/s (limit ${count(summary.ConnRateLimit ?? null)})`,
+            `${count(summary.connRate ?? null)}/s (limit ${count(summary.connRateLimit ?? null)})`,
           ],
           [
             'SessRate',
-            `${count(summary.SessRate ?? null)}/s (limit ${count(summary.SessRateLimit ?? null)})`,
+            `${count(summary.sessRate ?? null)}/s (limit ${count(summary.sessRateLimit ?? null)})`,
           ],
-          ['SslRate', `${count(summary.SslRate ?? null)}/s (limit ${count(summary.SslRateLimit ?? null)})`],
+          ['SslRate', `${count(summary.sslRate ?? null)}/s (limit ${count(summary.sslRateLimit ?? null)})`],
           ['Idle', summary.idlePct === null ? '-' : `${summary.idlePct}%`],
         ],
         (text) => s.bold(text),
