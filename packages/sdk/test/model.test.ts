@@ -340,6 +340,14 @@ describe('typed values', () => {
     const [s3] = await hap.server('s3', { backend: 'be_app' });
     expect(await s3!.status()).toBe('no check');
   });
+
+  it('check status drops the "* " marker of a check in progress before comparing processes', async () => {
+    const hap = await connect(
+      fourProcesses((rows, index) => index === 1 && set(rows, 'be_app', 's1', 'check_status', '* L4OK')),
+    );
+    const [s1] = await hap.server('s1', { backend: 'be_app' });
+    expect(await s1!.checkStatus()).toBe('L4OK');
+  });
 });
 
 describe('HAProxy-level reads', () => {

@@ -173,9 +173,17 @@ export class Server extends StatObject {
     await this.context.write(specs, options, { idempotent: true, check: addressChanged });
   }
 
-  /** The last health check's status (`L4OK`, `L7STS`, `L4CON`…; `null` without checks). */
+  /**
+   * The last health check's status (`L4OK`, `L7STS`, `L4CON`…; `null` without checks). HAProxy
+   * prefixes `* ` while a check is running; that marker is not part of the status and is removed.
+   */
   async checkStatus(options?: CallOptions): Promise<string | null> {
-    return asString(await this.field('check_status', 'same', options));
+    const found = await this.locate('current', options);
+    const values = found.map(({ process, row }) => ({
+      process,
+      value: typeof row.check_status === 'string' ? row.check_status.replace(/^\* /, '') : null,
+    }));
+    return asString(aggregate('check_status', 'same', values));
   }
 
   /** The last health check's layer-5-7 code (e.g. HTTP status), or `null`. */
