@@ -22,3 +22,7 @@ export * from './parse-json-stat.js';
 export * from './parse-json-info.js';
 export * from './parse-info.js';
 export * from './parse-address.js';
+export * from './parse-acl-list.js';
+export * from './parse-acl-entries.js';
+export * from './parse-map-entries.js';
+export * from './parse-match.js';
