@@ -216,4 +216,25 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
     expect(await versions()).toEqual(versionsBefore);
     for (const reply of await rawShow(mixed)) expect(reply).toMatch(/^0x[0-9a-f]+ 10\.0\.0\.1\n\n$/);
   });
+
+  test('sync applies only the difference, or replaces when the change is large', async () => {
+    await hap.acl.replace(paths, ['/a', '/b', '/c']);
+    await hap.acl.add(paths, '/a');
+    const before = await hap.acl.show(paths);
+    const report = await hap.acl.sync(paths, ['/a', '/b', '/d', '/#0xfeed']);
+    expect(report).toMatchObject({ mode: 'incremental', added: ['/d', '/#0xfeed'], unchanged: 2 });
+    expect([...report.removed].sort()).toEqual(['/a', '/c']);
+    expect(report.processes.map((item) => [item.added, item.removed])).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
+    const after = await hap.acl.show(paths);
+    expect(after.map((entry) => entry.value)).toEqual(['/a', '/b', '/d', '/#0xfeed']);
+    expect(after[0]!.ref).toBe(before[0]!.ref);
+    const again = await hap.acl.sync(paths, new Set(['/a', '/b', '/d', '/#0xfeed']));
+    expect(again).toMatchObject({ mode: 'incremental', added: [], removed: [], unchanged: 4 });
+    const big = Array.from({ length: 300 }, (_, index) => `/big/${index}`);
+    await expect(hap.acl.sync(paths, big)).resolves.toMatchObject({ mode: 'replace' });
+    for (const reply of await rawShow(paths)) expect(reply.trim().split('\n')).toHaveLength(300);
+  });
 });
