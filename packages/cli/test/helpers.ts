@@ -3,7 +3,7 @@
  * BUILT CLI (`packages/cli/dist/bin.js`) as a child process, like a user does.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../src/io.js';
@@ -47,7 +47,11 @@ export function captureIo(
  * once for all test files (a lock folder keeps parallel workers from building twice).
  */
 export function ensureBuilt(): void {
-  if (existsSync(BIN) && process.env.HAPCTL_REBUILD !== '1') return;
+  if (existsSync(BIN) && process.env.HAPCTL_REBUILD !== '1') {
+    // The CLI's own sources changed since the last build: rebuild just the CLI.
+    if (newestSource(join(CLI_ROOT, 'src')) > statSync(BIN).mtimeMs) buildCliOnly();
+    return;
+  }
   const lock = join(CLI_ROOT, '.build-lock');
   for (;;) {
     try {
@@ -75,6 +79,23 @@ export function ensureBuilt(): void {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+function newestSource(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildCliOnly(): void {
+  execFileSync('pnpm', ['--filter', '@haproxyadmin/cli', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+    timeout: 170_000,
+  });
 }
 
 export interface CliResult {

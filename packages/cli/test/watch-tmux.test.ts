@@ -53,10 +53,11 @@ async function waitFor(check: () => boolean, what: string, timeout = 10_000): Pr
       '120',
       '-y',
       '40',
-      `${process.execPath} ${BIN} watch --socket-dir ${cluster.socketDir} --interval 250ms`,
+      // The shell stays after hapctl exits, so the terminal state it leaves behind can be checked.
+      `${process.execPath} ${BIN} watch --socket-dir ${cluster.socketDir} --interval 250ms; echo "hapctl exited $?"; sleep 60`,
     );
-    tmux('set-option', '-t', session, 'remain-on-exit', 'on');
   };
+  const exited = (session: string) => /hapctl exited (\d+)/.exec(pane(session))?.[1];
   const pane = (session: string) => tmux('capture-pane', '-p', '-t', session);
   const flag = (session: string, name: string) =>
     tmux('display-message', '-p', '-t', session, `#{${name}}`).trim();
@@ -82,8 +83,8 @@ async function waitFor(check: () => boolean, what: string, timeout = 10_000): Pr
     expect(changed).toMatch(/server be_app\/web2: UP → MAINT/);
 
     tmux('send-keys', '-t', 'w1', 'q');
-    await waitFor(() => flag('w1', 'pane_dead') === '1', 'hapctl to exit');
-    expect(flag('w1', 'pane_dead_status')).toBe('0');
+    await waitFor(() => exited('w1') !== undefined, 'hapctl to exit');
+    expect(exited('w1')).toBe('0');
     expect(flag('w1', 'alternate_on')).toBe('0');
     expect(flag('w1', 'cursor_flag')).toBe('1');
   });
@@ -92,8 +93,8 @@ async function waitFor(check: () => boolean, what: string, timeout = 10_000): Pr
     start('w2');
     await waitFor(() => pane('w2').includes('FRONTENDS'), 'the first frame');
     tmux('send-keys', '-t', 'w2', 'C-c');
-    await waitFor(() => flag('w2', 'pane_dead') === '1', 'hapctl to exit');
-    expect(flag('w2', 'pane_dead_status')).toBe('0');
+    await waitFor(() => exited('w2') !== undefined, 'hapctl to exit');
+    expect(exited('w2')).toBe('0');
     expect(flag('w2', 'alternate_on')).toBe('0');
     expect(flag('w2', 'cursor_flag')).toBe('1');
   });
