@@ -175,7 +175,7 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
         void reload();
       },
     });
-    master = createServer((connection) => {
+    master = createServer({ allowHalfOpen: true }, (connection) => {
       masterConnections.add(connection);
       connection.on('close', () => masterConnections.delete(connection));
       connection.on('error', () => undefined);

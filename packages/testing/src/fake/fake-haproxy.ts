@@ -358,7 +358,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   };
   for (const socket of configured) {
     const tcp = /^(?:ipv4@)?(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(socket.address);
-    const server = createServer();
+    const server = createServer({ allowHalfOpen: true });
     if (tcp) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -377,7 +377,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   }
   let tcpAddress: { host: string; port: number } | undefined;
   if (options.tcp) {
-    const server = createServer();
+    const server = createServer({ allowHalfOpen: true });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as { port: number }).port;
     tcpAddress = { host: '127.0.0.1', port };

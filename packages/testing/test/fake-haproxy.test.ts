@@ -1,0 +1,276 @@
+import {
+  command,
+  createFakeClock,
+  createFakeHAProxy,
+  err,
+  type FakeHAProxy,
+  sendRaw,
+} from '@haproxyadmin/testing';
+import { CONFORMANCE_CONFIG, CONFORMANCE_FILES } from '@haproxyadmin/testing/conformance';
+import { setupFakeHAProxy } from '@haproxyadmin/testing/vitest';
+import { describe, expect, test } from 'vitest';
+import { promptClient, rawExchange } from './helpers.js';
+
+const statRow = (csv: string, px: string, sv: string) => {
+  const header = csv.split('\n')[0]!.slice(2).split(',');
+  const line = csv.split('\n').find((row) => row.startsWith(`${px},${sv},`));
+  if (!line) throw new Error(`no row ${px}/${sv}`);
+  const values = line.split(',');
+  return Object.fromEntries(header.map((name, i) => [name, values[i]!]));
+};
+
+describe('state from configuration text', () => {
+  const fake = setupFakeHAProxy({ config: CONFORMANCE_CONFIG, files: CONFORMANCE_FILES });
+
+  test('numbers proxies from 2 and servers from 1 in config order, server-template expanded', async () => {
+    const csv = await fake.current.send('show stat');
+    expect(statRow(csv, 'fe_http', 'FRONTEND').iid).toBe('2');
+    expect(statRow(csv, 'be_app', 's5').sid).toBe('5');
+    expect(statRow(csv, 'be_api', 'dyn5')).toMatchObject({ iid: '5', sid: '6', status: 'MAINT' });
+    expect(statRow(csv, 'li_stats', 'BACKEND').iid).toBe('9');
+    expect(statRow(csv, 'be_app', 's4')).toMatchObject({ act: '0', bck: '1' });
+  });
+
+  test('ACL and map ids share one space: named ACLs, httpclient refs, then maps', async () => {
+    const acls = await fake.current.send('show acl');
+    expect(
+      acls
+        .split('\n')
+        .filter((line) => /^\d/.test(line))
+        .map((line) => line.split(' ')[0]),
+    ).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(acls).toContain("4 () acl 'var' file 'httpclient' line 0.");
+    expect(await fake.current.send('show map')).toMatch(/^# id \(file\) description\n6 \(.*routes\.map\)/);
+  });
+
+  test('levels follow the stats socket lines', async () => {
+    expect(fake.current.sockets.map((socket) => socket.level)).toEqual(['admin', 'operator', 'user']);
+    expect(await sendRaw(fake.current.socketFor('user')!, 'set weight be_app/s2 10')).toBe(
+      'Permission denied\n\n',
+    );
+    expect(await sendRaw(fake.current.socketFor('user')!, 'add acl #0 /u')).toBe('\n');
+    expect(await sendRaw(fake.current.socketFor('operator')!, 'clear counters')).toBe('\n');
+  });
+
+  test('reset() restores the initial state and forgets calls', async () => {
+    await fake.current.send('set weight be_app/s2 10');
+    expect(fake.current.calls.map((call) => call.line)).toEqual(['set weight be_app/s2 10']);
+    fake.current.reset();
+    expect(fake.current.calls).toEqual([]);
+    expect(await fake.current.send('get weight be_app/s2')).toBe('50 (initial 50)\n\n');
+  });
+});
+
+describe('state from a plain object', () => {
+  test('backends, servers, ACLs and maps', async () => {
+    const fake = await createFakeHAProxy({
+      state: {
+        backends: [{ name: 'be_app', servers: [{ name: 's1', address: '10.0.0.1:80', weight: 100 }] }],
+        acls: { 'blocked.acl': ['/admin'] },
+        maps: { 'hosts.map': { 'a.example': 'be_app' } },
+      },
+    });
+    try {
+      expect(await fake.send('get weight be_app/s1')).toBe('100 (initial 100)\n\n');
+      expect(await fake.send('show acl #0')).toMatch(/^0x[0-9a-f]+ \/admin\n\n$/);
+      expect(await fake.send('show map #4')).toMatch(/^0x[0-9a-f]+ a\.example be_app\n\n$/);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('handlers, calls and clock', () => {
+  const clock = createFakeClock();
+  const fake = setupFakeHAProxy({ config: CONFORMANCE_CONFIG, files: CONFORMANCE_FILES, clock: clock.now });
+
+  test('use() prepends a handler for one test; resetHandlers() removes it', async () => {
+    fake.current.use(command('show stat', () => '# pxname,svname\nx,y\n\n'));
+    expect(await fake.current.send('show stat')).toBe('# pxname,svname\nx,y\n\n');
+    fake.current.use(command(/^get weight/, () => err('custom')));
+    expect(await fake.current.send('get weight be_app/s1')).toBe('custom\n\n');
+    fake.current.resetHandlers();
+    expect(await fake.current.send('get weight be_app/s1')).toBe('1 (initial 1)\n\n');
+  });
+
+  test('a handler returning undefined falls through to the built-in answer', async () => {
+    const seen: string[][] = [];
+    fake.current.use(
+      command('show', (context) => {
+        seen.push(context.args);
+        return undefined;
+      }),
+    );
+    expect(await fake.current.send('show version')).toBe('2.6.12-1+deb12u4\n\n');
+    expect(seen).toEqual([['show', 'version']]);
+  });
+
+  test('calls record line, words, socket, level and time', async () => {
+    const user = fake.current.socketFor('user')!;
+    await sendRaw(user, 'show version; add acl #0 a\\ b');
+    expect(fake.current.calls).toEqual([
+      { line: 'show version', args: ['show', 'version'], socket: user, level: 'user', time: clock.now() },
+      {
+        line: 'add acl #0 a\\ b',
+        args: ['add', 'acl', '#0', 'a b'],
+        socket: user,
+        level: 'user',
+        time: clock.now(),
+      },
+    ]);
+  });
+
+  test('uptime and lastchg follow the injected clock', async () => {
+    const before = await fake.current.send('show info');
+    clock.advance(90_061_000);
+    const after = await fake.current.send('show info');
+    expect(before).toContain('\nUptime: 0d 0h00m00s\nUptime_sec: 0\n');
+    expect(after).toContain('\nUptime: 1d 1h01m01s\nUptime_sec: 90061\n');
+    expect(statRow(await fake.current.send('show stat'), 'be_app', 's3').lastchg).toBe('90061');
+  });
+
+  test('simulateTraffic moves frontend, backend and server counters', async () => {
+    fake.current.simulateTraffic({ frontend: 'fe_http', requests: 100, sessions: 40 });
+    const csv = await fake.current.send('show stat');
+    expect(statRow(csv, 'fe_http', 'FRONTEND')).toMatchObject({
+      stot: '40',
+      req_tot: '100',
+      hrsp_2xx: '100',
+    });
+    expect(statRow(csv, 'be_app', 'BACKEND')).toMatchObject({ stot: '40', lbtot: '40' });
+    const s1 = Number(statRow(csv, 'be_app', 's1').stot);
+    const s2 = Number(statRow(csv, 'be_app', 's2').stot);
+    const s3 = Number(statRow(csv, 'be_app', 's3').stot);
+    expect(s1 + s2 + s3).toBe(40);
+    expect(s2).toBeGreaterThan(s1 + s3);
+    expect(statRow(csv, 'be_app', 's4').stot).toBe('0');
+    expect(await fake.current.send('show info')).toContain('\nCumReq: 100\n');
+    expect(() => fake.current.simulateTraffic({ backend: 'nosuch' })).toThrow(/no backend 'nosuch'/);
+  });
+
+  test('reload() re-reads the config and renumbers ids', async () => {
+    await fake.current.send('set weight be_app/s2 10');
+    fake.current.reload(
+      CONFORMANCE_CONFIG.replace(
+        '\nbackend be_app',
+        '\nbackend be_new\n    server n1 127.0.0.1:1\n\nbackend be_app',
+      ),
+    );
+    const csv = await fake.current.send('show stat');
+    expect(statRow(csv, 'be_new', 'BACKEND').iid).toBe('4');
+    expect(statRow(csv, 'be_app', 'BACKEND').iid).toBe('5');
+    expect(await fake.current.send('get weight be_app/s2')).toBe('50 (initial 50)\n\n');
+    fake.current.reload(CONFORMANCE_CONFIG);
+  });
+});
+
+describe('fault injection', () => {
+  const fake = setupFakeHAProxy(
+    { config: CONFORMANCE_CONFIG, files: CONFORMANCE_FILES },
+    { assertFaults: true },
+  );
+
+  test('delay', async () => {
+    fake.current.inject({ kind: 'delay', ms: 150, match: 'show version' });
+    const start = Date.now();
+    expect(await fake.current.send('show version')).toBe('2.6.12-1+deb12u4\n\n');
+    expect(Date.now() - start).toBeGreaterThanOrEqual(140);
+  });
+
+  test('refuse-connections closes new connections at once, then recovers', async () => {
+    fake.current.inject({ kind: 'refuse-connections', times: 2 });
+    const refused = () =>
+      rawExchange(fake.current.socket, 'show version\n').then(
+        (result) => result.text,
+        (error: NodeJS.ErrnoException) => error.code,
+      );
+    expect(['', 'EPIPE', 'ECONNRESET']).toContain(await refused());
+    expect(['', 'EPIPE', 'ECONNRESET']).toContain(await refused());
+    expect((await rawExchange(fake.current.socket, 'show version\n')).text).toBe('2.6.12-1+deb12u4\n\n');
+  });
+
+  test('close-before-reply and close-mid-reply', async () => {
+    fake.current.inject({ kind: 'close-before-reply', match: 'show info' });
+    expect(await fake.current.send('show info')).toBe('');
+    fake.current.inject({ kind: 'close-mid-reply', afterBytes: 64, match: /^show stat/ });
+    const partial = await fake.current.send('show stat');
+    expect(partial).toHaveLength(64);
+    expect(partial).toBe((await fake.current.send('show stat')).slice(0, 64));
+  });
+
+  test('stall-mid-reply sends part and never finishes', async () => {
+    fake.current.inject({ kind: 'stall-mid-reply', afterBytes: 10 });
+    const result = await rawExchange(fake.current.socket, 'show stat\n', { timeout: 300 });
+    expect(result).toEqual({ text: '# pxname,s', closedByServer: false });
+  });
+
+  test('chunked-reply delivers the same bytes in small pieces', async () => {
+    fake.current.inject({ kind: 'chunked-reply', chunkSize: 7, intervalMs: 5, match: 'show backend' });
+    const client = await promptClient(fake.current.socket);
+    const pieces: number[] = [];
+    client.socket.on('data', (chunk) => pieces.push(chunk.length));
+    expect(await client.send('show backend')).toBe(
+      '# name\nbe_app\nbe_api\nbe_tcp\nbe_dyn\nst_shared\nli_stats\n\n',
+    );
+    expect(Math.max(...pieces)).toBeLessThanOrEqual(7);
+    client.close();
+  });
+
+  test('reply, garbage-reply and permission-denied; times and persist', async () => {
+    fake.current.inject({ kind: 'reply', text: 'pxname\n\n', match: 'show stat', times: 2 });
+    expect(await fake.current.send('show stat')).toBe('pxname\n\n');
+    expect(await fake.current.send('show stat')).toBe('pxname\n\n');
+    expect(await fake.current.send('show stat')).toMatch(/^# pxname,svname/);
+    fake.current.inject({ kind: 'garbage-reply', match: 'show info' });
+    expect(await fake.current.send('show info')).not.toMatch(/^Name: HAProxy/);
+    fake.current.inject({ kind: 'permission-denied', match: 'get weight', persist: true });
+    expect(await fake.current.send('get weight be_app/s1')).toBe('Permission denied\n\n');
+    expect(await fake.current.send('get weight be_app/s1')).toBe('Permission denied\n\n');
+  });
+
+  test('assertNoPendingFaults reports faults that never fired', async () => {
+    fake.current.inject({ kind: 'close-before-reply', match: 'show errors' });
+    expect(() => fake.current.assertNoPendingFaults()).toThrow(/close-before-reply \(match show errors\)/);
+    expect(await fake.current.send('show errors')).toBe('');
+  });
+});
+
+describe('framing', () => {
+  const fake = setupFakeHAProxy({ config: CONFORMANCE_CONFIG, files: CONFORMANCE_FILES, tcp: true });
+
+  test('prompt mode over Unix and TCP', async () => {
+    const client = await promptClient(fake.current.socket);
+    expect(await client.send('show version')).toBe('2.6.12-1+deb12u4\n\n');
+    expect(await client.send('set weight be_app/s2 abc')).toBe(
+      'Empty weight string empty or preceded by garbage\n',
+    );
+    client.socket.write('quit\n');
+    expect(await client.closed()).toBe('');
+    const { host, port } = fake.current.tcpAddress!;
+    expect(await sendRaw(`${host}:${port}`, 'show cli level')).toBe('admin\n\n');
+  });
+
+  test('a payload cut by EOF is discarded without a reply', async () => {
+    const result = await rawExchange(fake.current.socket, 'add map #6 <<\n/p1 be_api\n');
+    expect(result).toEqual({ text: '', closedByServer: true });
+    expect(await fake.current.send('show map #6')).not.toContain('/p1');
+  });
+
+  test('set timeout cli closes an idle prompt session', async () => {
+    const client = await promptClient(fake.current.socket);
+    expect(await client.send('set timeout cli 1')).toBe('\n');
+    const start = Date.now();
+    await client.closed();
+    expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+  });
+
+  test('stats timeout from the config closes an idle connection', async () => {
+    const quick = await createFakeHAProxy({ config: 'global\n    stats timeout 200ms\n' });
+    try {
+      const result = await rawExchange(quick.socket, '', { end: false, timeout: 2000 });
+      expect(result.closedByServer).toBe(true);
+    } finally {
+      await quick.close();
+    }
+  });
+});
