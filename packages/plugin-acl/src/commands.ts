@@ -7,6 +7,7 @@ import {
   forEachProcess,
   InconsistentDataError,
   InvalidArgumentError,
+  NotFoundError,
   only,
   type PatternId,
   type PatternListRow,

@@ -5,6 +5,7 @@ import {
   defineCommand,
   expectEmptyReply,
   forEachProcess,
+  formatPatternId,
   InvalidArgumentError,
   type MapEntry,
   only,
@@ -130,9 +131,13 @@ export async function replaceMapEntries(
 ): Promise<MapReplaceResult> {
   const pairs = toPairs(input);
   const { onProgress, maxRequestBytes = 12_288 } = context.options;
+  // Everything is validated before anything is sent. The longest version (`@4294967295`) is counted.
+  const steps = planSteps(
+    pairs,
+    byteLength(`add map @4294967295 ${formatPatternId(id, 'map')} <<\n`),
+    maxRequestBytes,
+  );
   const map = await resolvePatternId(context, id, 'map');
-  // The longest possible version prefix (`@4294967295`) is counted in every request.
-  const steps = planSteps(pairs, byteLength(`add map @4294967295 ${map} <<\n`), maxRequestBytes);
   const processes = await context.processes();
   const staged = await forEachProcess(processes, async (process) => {
     const prepare = `prepare map ${map}`;
