@@ -42,7 +42,7 @@ function sameRows(values: ReadonlyArray<ProcessValue<PatternListRow[]>>): Patter
  * `show acl`: every ACL, `[{ id, file, description }]` (inline ACLs have an empty `file`).
  * @see management.txt "show acl"
  */
-export const listAcls = defineCommand({
+export const listAcls = /* @__PURE__ */ defineCommand({
   id: 'show acl',
   serialize: () => 'show acl',
   parse: (reply) => parseAclList(reply),
@@ -54,7 +54,7 @@ export const listAcls = defineCommand({
  * `show acl <id>`: the entries `[{ ref, value }]` of an ACL. Processes must hold the same patterns
  * in the same order (else `InconsistentDataError`); the refs are those of the first process.
  */
-export const showAcl = defineCommand({
+export const showAcl = /* @__PURE__ */ defineCommand({
   id: 'show acl',
   serialize: (id: AclId) => `show acl ${formatPatternId(id, 'acl')}`,
   parse: (reply) => parseAclEntries(reply),
@@ -80,7 +80,7 @@ const REF = /^0x[0-9a-f]+$/i;
  * `add acl <id> <pattern>` on every current process. A numeric id or a file that is a map, not an
  * ACL, is refused with `PatternKindError` before anything is written.
  */
-export const addAclEntry = defineCommand({
+export const addAclEntry = /* @__PURE__ */ defineCommand({
   id: 'add acl',
   run: async (context: CommandContext, id: AclId, pattern: string): Promise<void> => {
     const word = quoteArgument(pattern, 'pattern');
@@ -98,7 +98,7 @@ export const addAclEntry = defineCommand({
  * - `{ ref }` (an entry from `show`) removes that one entry. References are per process: with several
  *   processes, prefer values.
  */
-export const delAclEntry = defineCommand({
+export const delAclEntry = /* @__PURE__ */ defineCommand({
   id: 'del acl',
   run: async (context: CommandContext, id: AclId, patternOrRef: string | AclEntryRef): Promise<void> => {
     if (typeof patternOrRef === 'object' && patternOrRef !== null) {
@@ -135,7 +135,7 @@ export const delAclEntry = defineCommand({
 });
 
 /** `clear acl <id>`: remove every pattern, on every current process. */
-export const clearAcl = defineCommand({
+export const clearAcl = /* @__PURE__ */ defineCommand({
   id: 'clear acl',
   run: async (context: CommandContext, id: AclId): Promise<void> => {
     const acl = await resolvePatternId(context, id, 'acl');
@@ -147,7 +147,7 @@ export const clearAcl = defineCommand({
  * `get acl <id> <value>`: does `value` match, and which pattern matched —
  * `{ match, pattern, type, caseSensitive, index }`. Processes must agree.
  */
-export const getAcl = defineCommand({
+export const getAcl = /* @__PURE__ */ defineCommand({
   id: 'get acl',
   run: async (context: CommandContext, id: AclId, value: string): Promise<AclMatch> => {
     const word = quoteArgument(value, 'value');

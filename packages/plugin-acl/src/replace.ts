@@ -147,7 +147,7 @@ export async function replaceAclPatterns(
  * On any failure nothing is committed anywhere and the `AggregateProcessError` carries each
  * process's outcome.
  */
-export const replaceAcl = defineCommand({
+export const replaceAcl = /* @__PURE__ */ defineCommand({
   id: 'replace acl',
   run: (context: CommandContext<AclReplaceOptions>, id: AclId, patterns: readonly string[]) =>
     replaceAclPatterns(context, id, patterns),
@@ -179,7 +179,7 @@ export interface AclSyncResult {
  * difference with what each process holds (`add acl`, `del acl #<ref>`), or an atomic `replace`
  * when the change is large. Incremental changes are not atomic; a failure reports each process.
  */
-export const syncAcl = defineCommand({
+export const syncAcl = /* @__PURE__ */ defineCommand({
   id: 'sync acl',
   run: async (
     context: CommandContext<AclSyncOptions>,

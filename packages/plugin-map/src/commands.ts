@@ -38,7 +38,7 @@ export const looksLikeRef = (key: string): boolean => key.startsWith('#0x') || k
  * `show map`: every map, `[{ id, file, description }]`. Processes must list the same maps; the
  * first process's rows are returned.
  */
-export const listMaps = defineCommand({
+export const listMaps = /* @__PURE__ */ defineCommand({
   id: 'show map',
   serialize: () => 'show map',
   parse: (reply) => parseMapList(reply),
@@ -57,7 +57,7 @@ export const listMaps = defineCommand({
  * space, so a key containing a space cannot be told apart in this dump (use `get`). Processes must
  * hold the same entries in the same order; the refs are those of the first process.
  */
-export const showMap = defineCommand({
+export const showMap = /* @__PURE__ */ defineCommand({
   id: 'show map',
   serialize: (id: MapId) => `show map ${formatPatternId(id, 'map')}`,
   parse: (reply) => parseMapEntries(reply),
@@ -105,7 +105,7 @@ async function byRefs(
  * map, is refused with `PatternKindError` before anything is written (HAProxy would silently write
  * into the ACL).
  */
-export const addMapEntry = defineCommand({
+export const addMapEntry = /* @__PURE__ */ defineCommand({
   id: 'add map',
   run: async (context: CommandContext, id: MapId, key: string, value: string): Promise<void> => {
     const line = `${quoteArgument(key, 'key')} ${quoteArgument(value, 'value')}`;
@@ -115,7 +115,7 @@ export const addMapEntry = defineCommand({
 });
 
 /** `set map <id> <key> <value>`: change the value of every entry with that key, on every current process. */
-export const setMapEntry = defineCommand({
+export const setMapEntry = /* @__PURE__ */ defineCommand({
   id: 'set map',
   run: async (context: CommandContext, id: MapId, key: string, value: string): Promise<void> => {
     const keyWord = quoteArgument(key, 'key');
@@ -137,7 +137,7 @@ export const setMapEntry = defineCommand({
  * removed, as HAProxy does; a key starting with `#0x` is resolved to references first); `{ ref }`
  * (an entry from `show`) removes that one entry — references are per process.
  */
-export const delMapEntry = defineCommand({
+export const delMapEntry = /* @__PURE__ */ defineCommand({
   id: 'del map',
   run: async (context: CommandContext, id: MapId, keyOrRef: string | MapEntryRef): Promise<void> => {
     if (typeof keyOrRef === 'object' && keyOrRef !== null) {
@@ -158,7 +158,7 @@ export const delMapEntry = defineCommand({
 });
 
 /** `clear map <id>`: remove every entry, on every current process. */
-export const clearMap = defineCommand({
+export const clearMap = /* @__PURE__ */ defineCommand({
   id: 'clear map',
   run: async (context: CommandContext, id: MapId): Promise<void> => {
     const map = await resolvePatternId(context, id, 'map');
@@ -170,7 +170,7 @@ export const clearMap = defineCommand({
  * `get map <id> <key>`: look a sample up the way traffic would —
  * `{ found, key, value, valueType, type, caseSensitive, index }`. Processes must agree.
  */
-export const getMap = defineCommand({
+export const getMap = /* @__PURE__ */ defineCommand({
   id: 'get map',
   run: async (context: CommandContext, id: MapId, key: string): Promise<MapMatch> => {
     const word = quoteArgument(key, 'key');

@@ -195,7 +195,7 @@ export async function replaceMapEntries(
  * only once every process staged everything. On any failure nothing is committed anywhere and the
  * `AggregateProcessError` carries each process's outcome; the map stays as it was.
  */
-export const replaceMap = defineCommand({
+export const replaceMap = /* @__PURE__ */ defineCommand({
   id: 'replace map',
   run: (context: CommandContext<MapReplaceOptions>, id: MapId, entries: MapEntriesInput) =>
     replaceMapEntries(context, id, entries),
@@ -238,7 +238,7 @@ function resplit(entry: MapEntry, keys: ReadonlySet<string>): MapEntry {
  * differences are applied (`add map`, `set map #<ref>`, `del map #<ref>`), or an atomic `replace`
  * when the change is large. New keys are appended. Incremental changes are not atomic.
  */
-export const syncMap = defineCommand({
+export const syncMap = /* @__PURE__ */ defineCommand({
   id: 'sync map',
   run: async (
     context: CommandContext<MapSyncOptions>,

@@ -29,6 +29,7 @@ import type {
  *   parse: (reply, _args, { line }) => expectEmptyReply(reply, line),
  * });
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function defineCommand<const A extends readonly unknown[], P>(
   spec: LineCommandSpec<A, P, 'per-process'> & { readonly merge: 'per-process' },
 ): Command<A, ProcessOutcome<P>[], CallOptions>;
@@ -101,6 +102,7 @@ export interface PluginSpec<N extends string, C extends CommandRecord> {
  * @example
  * export const aclPlugin = () => definePlugin({ name: 'acl', apiVersion: 1, commands: { add: addAcl } });
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function definePlugin<const N extends string, const C extends CommandRecord>(
   spec: PluginSpec<N, C>,
 ): Plugin<N, C> {
