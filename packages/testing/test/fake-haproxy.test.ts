@@ -1,11 +1,4 @@
-import {
-  command,
-  createFakeClock,
-  createFakeHAProxy,
-  err,
-  type FakeHAProxy,
-  sendRaw,
-} from '@haproxyadmin/testing';
+import { command, createFakeClock, createFakeHAProxy, err, sendRaw } from '@haproxyadmin/testing';
 import { CONFORMANCE_CONFIG, CONFORMANCE_FILES } from '@haproxyadmin/testing/conformance';
 import { setupFakeHAProxy } from '@haproxyadmin/testing/vitest';
 import { describe, expect, test } from 'vitest';

@@ -149,9 +149,11 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
     }
     failedReloads = 0;
     for (const connection of masterConnections) connection.end();
-    const previous = processes.splice(0, processes.length);
+    const previous = [...processes];
     for (const fake of previous) await fake.stopListening();
-    for (let index = 1; index <= previous.length; index++) processes.push(await startProcess(index, reloads));
+    const fresh: FakeHAProxy[] = [];
+    for (let index = 1; index <= previous.length; index++) fresh.push(await startProcess(index, reloads));
+    processes.splice(0, processes.length, ...fresh);
     for (const fake of previous) retire(fake);
   };
 

@@ -276,7 +276,7 @@ export function listenUnix(server: Server, path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => {
+    server.listen({ path, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -362,7 +362,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     if (tcp) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(Number(tcp[2]), tcp[1], () => resolve());
+        server.listen({ port: Number(tcp[2]), host: tcp[1], backlog: 4096 }, () => resolve());
       });
       const port = (server.address() as { port: number }).port;
       server.on('connection', serve(`${tcp[1]}:${port}`, socket.level));
@@ -378,7 +378,9 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   let tcpAddress: { host: string; port: number } | undefined;
   if (options.tcp) {
     const server = createServer({ allowHalfOpen: true });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) =>
+      server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve()),
+    );
     const port = (server.address() as { port: number }).port;
     tcpAddress = { host: '127.0.0.1', port };
     server.on('connection', serve(`127.0.0.1:${port}`, 'admin'));
@@ -391,16 +393,9 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     sockets[0]!;
   let closed = false;
 
+  // Stops accepting at once (the socket path is released); open connections keep being served.
   const stopListening = async () => {
-    await Promise.all(
-      listeners.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            if (!server.listening) resolve();
-            else server.close(() => resolve());
-          }),
-      ),
-    );
+    for (const server of listeners) if (server.listening) server.close();
   };
 
   const fake: FakeHAProxy = {
