@@ -11,11 +11,11 @@ export const GROUPS: Record<string, string> = {
 };
 
 const SOURCES = `Where HAProxy is (like HAProxy.connect; flags > env > config file):
-  --socket-dir DIR     every HAProxy stats socket in DIR          env HAPCTL_SOCKET_DIR
-  --socket FILE        one stats socket                          env HAPCTL_SOCKET
-  --endpoint URL       unix:///path or tcp://host:port (repeat)  env HAPCTL_ENDPOINTS (comma-separated)
-  --master SOCKET      master CLI: every worker, current and old env HAPCTL_MASTER
-  --timeout MS         per-call time budget (ms, or 2s)          env HAPCTL_TIMEOUT
+  --socket-dir DIR     every HAProxy stats socket in DIR           env HAPCTL_SOCKET_DIR
+  --socket FILE        one stats socket                           env HAPCTL_SOCKET
+  --endpoint URL       unix:///path or tcp://host:port (repeat)   env HAPCTL_ENDPOINTS (comma-separated)
+  --master SOCKET      master CLI: every worker, current and old  env HAPCTL_MASTER
+  --timeout MS         per-call time budget (ms, or 2s)           env HAPCTL_TIMEOUT
   --config FILE        JSON config (default ~/.config/hapctl/config.json):
                        {"socketDir", "socket", "endpoints", "master", "timeout"}`;
 

@@ -43,42 +43,39 @@ export function captureIo(
 }
 
 /**
- * Build the CLI and the packages it depends on when `dist/bin.js` is missing (or HAPCTL_REBUILD=1),
- * once for all test files (a lock folder keeps parallel workers from building twice).
+ * Build the CLI and the packages it depends on when `dist/bin.js` is missing, or just the CLI when its
+ * sources are newer than the build, once for all test files (a lock folder keeps parallel workers from
+ * building at the same time).
  */
 export function ensureBuilt(): void {
-  if (existsSync(BIN) && process.env.HAPCTL_REBUILD !== '1') {
-    // The CLI's own sources changed since the last build: rebuild just the CLI.
-    if (newestSource(join(CLI_ROOT, 'src')) > statSync(BIN).mtimeMs) buildCliOnly();
-    return;
-  }
+  if (upToDate()) return;
   const lock = join(CLI_ROOT, '.build-lock');
+  const started = Date.now();
   for (;;) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      // another worker is building: wait for it
-      const started = Date.now();
-      while (existsSync(lock) && Date.now() - started < 180_000) {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-      }
-      if (existsSync(BIN)) return;
-      // stale lock (crashed build): remove it if older than 3 minutes
+      // Another worker is building; a lock older than 3 minutes is from a crashed build.
       if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000)
         rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 200_000) throw new Error(`waited too long for ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }
   try {
-    if (existsSync(BIN) && process.env.HAPCTL_REBUILD !== '1') return;
-    execFileSync('pnpm', ['--filter', '@haproxyadmin/cli...', 'build'], {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-      timeout: 170_000,
-    });
+    if (upToDate()) return;
+    const args = existsSync(BIN)
+      ? ['--filter', '@haproxyadmin/cli', 'build']
+      : ['--filter', '@haproxyadmin/cli...', 'build'];
+    execFileSync('pnpm', args, { cwd: REPO_ROOT, stdio: 'pipe', timeout: 170_000 });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+function upToDate(): boolean {
+  return existsSync(BIN) && newestSource(join(CLI_ROOT, 'src')) <= statSync(BIN).mtimeMs;
 }
 
 function newestSource(folder: string): number {
@@ -88,14 +85,6 @@ function newestSource(folder: string): number {
     newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
   }
   return newest;
-}
-
-function buildCliOnly(): void {
-  execFileSync('pnpm', ['--filter', '@haproxyadmin/cli', 'build'], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-    timeout: 170_000,
-  });
 }
 
 export interface CliResult {
