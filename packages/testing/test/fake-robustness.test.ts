@@ -122,8 +122,11 @@ describe('close()', () => {
     await single.close();
     expect((await stalled).closedByServer).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const count = (list: string[]) =>
-      list.reduce<Record<string, number>>((acc, name) => ({ ...acc, [name]: (acc[name] ?? 0) + 1 }), {});
+    const count = (list: string[]) => {
+      const out: Record<string, number> = {};
+      for (const name of list) out[name] = (out[name] ?? 0) + 1;
+      return out;
+    };
     const after = count(relevant());
     const initial = count(before);
     for (const [name, n] of Object.entries(after))
