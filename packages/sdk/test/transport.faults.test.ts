@@ -268,9 +268,9 @@ describe('transport faults (ad-hoc servers)', () => {
     const transport = client(path, 1000);
     const first = await transport.send({ line: 'a' }).catch((error: unknown) => error);
     // The first reply may arrive before the extra one is seen: either way the next call must not get "bonus".
-    if (!(first instanceof Error)) expect(first.text).toBe('a\n\n');
+    if (!(first instanceof Error)) expect((first as { text: string }).text).toBe('a\n\n');
     const second = await transport.send({ line: 'b' }).catch((error: unknown) => error);
-    if (!(second instanceof Error)) expect(second.text).toBe('b\n\n');
+    if (!(second instanceof Error)) expect((second as { text: string }).text).toBe('b\n\n');
     await transport.close();
   });
 

@@ -391,62 +391,87 @@ class DefaultExecutor implements Executor {
     const signal = options.signal;
     if (this.closed) throw new ClientClosedError();
     if (signal?.aborted) throw signal.reason;
-    const work = (async () => {
-      const { targets: all, failed } = await this.targets(signal);
-      const wanted = options.targets ?? 'current';
-      const chosen = select(all, wanted);
-      const outcomes = await mapLimit(chosen, this.concurrency, (target) =>
-        this.runOne(target, line, options),
-      );
-      const lost: ProcessOutcome<string>[] = failed
-        .filter((entry) => select([{ ref: entry.ref } as Target], wanted).length > 0 || Array.isArray(wanted))
-        .map((entry) => ({ process: entry.ref, ok: false, error: entry.error }));
-      if (Array.isArray(wanted)) {
-        // Processes asked for by reference that no longer exist (an old worker that exited).
-        const known = new Set([
-          ...chosen.map((target) => target.ref.key),
-          ...failed.map((entry) => entry.ref.key),
-        ]);
-        for (const ref of wanted as readonly ProcessRef[]) {
-          if (!known.has(ref.key)) {
-            lost.push({ process: ref, ok: false, error: new NotFoundError('process', ref.key) });
-          }
-        }
-      }
-      return [...outcomes, ...lost];
-    })();
-    const outcomes = await raceAbort(work, signal);
+    const work =
+      this.masters.length === 0
+        ? this.fanOut(this.standalone, [], line, options)
+        : this.runMastered(line, options);
+    const outcomes = signal ? await raceAbort(work, signal) : await work;
     if (this.closed) throw new ClientClosedError();
     return outcomes;
   }
 
-  private async runOne(target: Target, line: string, options: RunOptions): Promise<ProcessOutcome<string>> {
+  private async runMastered(line: string, options: RunOptions): Promise<ProcessOutcome<string>[]> {
+    const { targets, failed } = await this.targets(options.signal);
+    return this.fanOut(targets, failed, line, options);
+  }
+
+  private fanOut(
+    all: readonly Target[],
+    failed: ReadonlyArray<{ ref: ProcessRef; error: Error }>,
+    line: string,
+    options: RunOptions,
+  ): Promise<ProcessOutcome<string>[]> {
+    const wanted = options.targets ?? 'current';
+    const chosen = select(all, wanted);
+    const lost: ProcessOutcome<string>[] = [];
+    for (const entry of failed) {
+      if (Array.isArray(wanted) || select([{ ref: entry.ref } as Target], wanted).length > 0) {
+        lost.push({ process: entry.ref, ok: false, error: entry.error });
+      }
+    }
+    if (Array.isArray(wanted)) {
+      // Processes asked for by reference that no longer exist (an old worker that exited).
+      const known = new Set([
+        ...chosen.map((target) => target.ref.key),
+        ...failed.map((entry) => entry.ref.key),
+      ]);
+      for (const ref of wanted as readonly ProcessRef[]) {
+        if (!known.has(ref.key))
+          lost.push({ process: ref, ok: false, error: new NotFoundError('process', ref.key) });
+      }
+    }
+    const running =
+      chosen.length <= this.concurrency
+        ? Promise.all(chosen.map((target) => this.runOne(target, line, options)))
+        : mapLimit(chosen, this.concurrency, (target) => this.runOne(target, line, options));
+    return lost.length === 0 ? running : running.then((outcomes) => [...outcomes, ...lost]);
+  }
+
+  private runOne(target: Target, line: string, options: RunOptions): Promise<ProcessOutcome<string>> {
+    let reply: Promise<TransportReply>;
     try {
-      const reply = await target.send({
+      reply = target.send({
         line,
         payload: options.payload,
         signal: options.signal,
         timeout: options.timeout,
         idempotent: options.idempotent,
       });
-      const texts: string[] = [];
-      for (const part of reply.parts) {
-        const checked = classifyReply(line, part);
-        if (!checked.ok) {
-          if (/^Can't find the target PID/.test(checked.text)) this.staleMasterOf(target);
-          return { process: target.ref, ok: false, error: checked.error };
-        }
-        texts.push(checked.text);
-      }
-      return { process: target.ref, ok: true, value: texts.join('') };
     } catch (error) {
-      if (target.ref.role !== 'standalone') this.staleMasterOf(target);
-      return {
-        process: target.ref,
-        ok: false,
-        error: error instanceof Error ? error : new Error(String(error)),
-      };
+      reply = Promise.reject(error);
     }
+    return reply.then(
+      (result): ProcessOutcome<string> => {
+        let value = '';
+        for (const part of result.parts) {
+          const checked = classifyReply(line, part);
+          if (!checked.ok) {
+            if (/^Can't find the target PID/.test(checked.text)) this.staleMasterOf(target);
+            return { process: target.ref, ok: false, error: checked.error };
+          }
+          value = result.parts.length === 1 ? checked.text : value + checked.text;
+        }
+        return { process: target.ref, ok: true, value };
+      },
+      (error: unknown): ProcessOutcome<string> => {
+        if (target.ref.role !== 'standalone') this.staleMasterOf(target);
+        return {
+          process: target.ref,
+          ok: false,
+          error: error instanceof Error ? error : new Error(String(error)),
+        };
+      },
+    );
   }
 
   private staleMasterOf(target: Target): void {

@@ -1,5 +1,5 @@
 import { HAProxyError } from '@haproxyadmin/protocol';
-import { SocketError, SocketTimeoutError } from '../errors.js';
+import { SocketError } from '../errors.js';
 import { raceAbort } from './stream-transport.js';
 import type { Send, Transport, TransportInterceptor, TransportReply, TransportRequest } from './types.js';
 
@@ -26,37 +26,23 @@ export interface TimeoutOptions {
 }
 
 /**
- * A total time budget per request (`request.timeout` overrides `ms`): when it runs out the request
- * rejects with a `SocketTimeoutError`, and a connection with a reply still in flight is discarded.
- * `0` or `Infinity` means no limit.
+ * A total time budget per request (`request.timeout` overrides `ms`), covering connecting,
+ * writing, every retry and the whole reply: it sets `request.deadline`, which the transport
+ * enforces (no timer per request: thousands of pipelined requests share one per connection). When
+ * it passes the request rejects with a `SocketTimeoutError` and a connection with a reply still
+ * in flight is discarded. `0` or `Infinity` means no limit.
  */
 export function timeout(options: TimeoutOptions = {}): TransportInterceptor {
-  return (next, { endpoint }) =>
-    async (request) => {
-      const ms = request.timeout ?? options.ms ?? 5000;
-      if (!(ms > 0) || ms === Number.POSITIVE_INFINITY) return next(request);
-      const controller = new AbortController();
-      const timer = setTimeout(
-        () =>
-          controller.abort(
-            new SocketTimeoutError(
-              `no complete reply to "${excerpt(request.line)}" within ${ms} ms`,
-              endpoint,
-              ms,
-            ),
-          ),
-        ms,
-      );
-      const signal = request.signal
-        ? AbortSignal.any([request.signal, controller.signal])
-        : controller.signal;
-      try {
-        // Race as well, so that a custom transport that ignores the signal still cannot overrun.
-        return await raceAbort(next({ ...request, signal }), signal);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
+  return (next) => (request) => {
+    const ms = request.timeout ?? options.ms ?? 5000;
+    if (!(ms > 0) || ms === Number.POSITIVE_INFINITY) return next(request);
+    const deadline = performance.now() + ms;
+    return next({
+      ...request,
+      timeout: ms,
+      deadline: request.deadline === undefined ? deadline : Math.min(request.deadline, deadline),
+    });
+  };
 }
 
 export interface RetryOptions {
@@ -78,16 +64,19 @@ export function retry(options: RetryOptions = {}): TransportInterceptor {
   const retries = options.retries ?? 2;
   const interval = options.interval ?? 200;
   const maxInterval = options.maxInterval ?? 5000;
-  return (next) => async (request) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await next(request);
-      } catch (error) {
-        if (request.signal?.aborted || attempt >= retries || !request.idempotent || !retryable(error))
+  return (next) => (request) => {
+    // No async frame on the success path: thousands of pipelined requests go through here.
+    const attempt = (count: number): Promise<TransportReply> =>
+      next(request).catch(async (error: unknown) => {
+        if (request.signal?.aborted || count >= retries || !request.idempotent || !retryable(error))
           throw error;
-        await sleep(Math.min(maxInterval, interval * 2 ** attempt), request.signal);
-      }
-    }
+        const delay = Math.min(maxInterval, interval * 2 ** count);
+        // The budget is total: no retry that could not finish in time.
+        if (request.deadline !== undefined && performance.now() + delay >= request.deadline) throw error;
+        await sleep(delay, request.signal);
+        return attempt(count + 1);
+      });
+    return attempt(0);
   };
 }
 
@@ -146,8 +135,4 @@ export function log(
         throw error;
       }
     };
-}
-
-function excerpt(line: string): string {
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }

@@ -13,6 +13,7 @@ import {
   ClientClosedError,
   SocketApplicationError,
   type SocketError,
+  SocketTimeoutError,
   SocketTransportError,
 } from '../errors.js';
 import { formatEndpoint } from './endpoint.js';
@@ -45,7 +46,11 @@ const SESSION_COMMANDS =
 
 /** How a line must be sent: on the shared prompt connection or on a one-shot connection. */
 export function needsOneShot(line: string): boolean {
-  return splitCommandLine(line).length > 1 || SESSION_COMMANDS.test(line) || line.trim().length === 0;
+  return (
+    (line.includes(';') && splitCommandLine(line).length > 1) ||
+    SESSION_COMMANDS.test(line) ||
+    line.trim().length === 0
+  );
 }
 
 function validate(request: TransportRequest): void {
@@ -72,8 +77,46 @@ function encode(request: TransportRequest, line = request.line): string {
   return `${line} <<\n${request.payload.replace(/\n+$/, '')}\n\n`;
 }
 
-const isTimeout = (reason: unknown) =>
-  HAProxyError.isInstance(reason) && reason.code === 'HAPROXY_ERR_SOCKET_TIMEOUT';
+/** The error of a request whose deadline passed. */
+function timeoutError(request: TransportRequest | undefined, endpoint: string): SocketTimeoutError {
+  const line = request?.line ?? '';
+  const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  const budget = request?.timeout ?? 0;
+  return new SocketTimeoutError(`no complete reply to "${shown}" within ${budget} ms`, endpoint, budget);
+}
+
+/**
+ * An AbortSignal for the slow paths (connecting, one-shot connections) that fires on the
+ * request's own signal or its deadline. `dispose()` releases the timer and listener.
+ */
+function requestSignal(
+  request: TransportRequest,
+  endpoint: string,
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const user = request.signal;
+  const onAbort = () => controller.abort(abortReason(user!));
+  if (user?.aborted) onAbort();
+  else user?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = request.deadline;
+  if (deadline !== undefined && deadline !== Number.POSITIVE_INFINITY) {
+    // Timers start from the event loop's cached clock and may fire a little early: re-check.
+    const arm = () => {
+      const left = deadline - performance.now();
+      if (left <= 0) controller.abort(timeoutError(request, endpoint));
+      else timer = setTimeout(arm, Math.ceil(left));
+    };
+    arm();
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      user?.removeEventListener('abort', onAbort);
+    },
+  };
+}
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -93,6 +136,9 @@ interface Inflight {
   readonly expected: number;
   /** Handed to the socket (HAProxy may have read it). */
   written: boolean;
+  /** `performance.now()` time by which the reply must be complete. */
+  readonly deadline: number;
+  readonly request?: TransportRequest | undefined;
   onSent?: (() => void) | undefined;
   readonly parts: string[];
   readonly payload: boolean;
@@ -107,7 +153,9 @@ interface Inflight {
  */
 class CliConnection {
   private readonly framer: ResponseFramer;
-  private readonly inflight: Inflight[] = [];
+  /** Requests written or about to be, in order; `head` is the first one still waiting. */
+  private inflight: Inflight[] = [];
+  private head = 0;
   private pendingWrite: string[] = [];
   private pendingEntries: Inflight[] = [];
   private flushScheduled = false;
@@ -136,6 +184,7 @@ class CliConnection {
         this.inflight.push({
           expected: count,
           written: false,
+          deadline: Number.POSITIVE_INFINITY,
           parts: [],
           payload: false,
           discard: false,
@@ -189,7 +238,7 @@ class CliConnection {
   }
 
   private onData(chunk: string): void {
-    if (this.dead && this.inflight.length === 0) return;
+    if (this.dead && this.inflight.length === this.head) return;
     this.checkGreeting(chunk);
     if (this.dead) return;
     let replies: ReturnType<ResponseFramer['push']>;
@@ -203,7 +252,7 @@ class CliConnection {
   }
 
   private deliver(text: string): void {
-    const head = this.inflight[0];
+    const head = this.inflight[this.head];
     if (!head) {
       this.destroy(
         new ProtocolError('HAProxy sent a reply nobody asked for', { excerpt: text.slice(0, 200) }),
@@ -212,12 +261,24 @@ class CliConnection {
     }
     head.parts.push(head.payload ? stripPayloadPrompts(text) : text);
     if (head.parts.length < head.expected) return;
-    this.inflight.shift();
+    this.shift();
     if (!head.discard) head.resolve(head.parts);
   }
 
+  /** Drop the first waiting request (O(1); the array is compacted now and then). */
+  private shift(): void {
+    (this.inflight as Array<Inflight | undefined>)[this.head++] = undefined;
+    if (this.head === this.inflight.length) {
+      this.inflight = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.inflight.length) {
+      this.inflight = this.inflight.slice(this.head);
+      this.head = 0;
+    }
+  }
+
   private onEnd(): void {
-    const hadWork = this.inflight.length > 0;
+    const hadWork = this.inflight.length > this.head;
     let finals: ReturnType<ResponseFramer['end']> = [];
     let truncated: unknown;
     try {
@@ -244,39 +305,36 @@ class CliConnection {
   send(request: TransportRequest, line: string): Promise<string[]> {
     return new Promise<string[]>((resolve, reject) => {
       const signal = request.signal;
+      // No AbortController or timer per request: they cost more than the request itself when
+      // thousands are pipelined. Deadlines share one timer per connection; a caller's own signal
+      // gets a listener only when there is one.
+      const onAbort = signal
+        ? () => {
+            entry.discard = true;
+            entry.reject(abortReason(signal));
+          }
+        : undefined;
       const entry: Inflight = {
         expected: 1,
         written: false,
+        deadline: request.deadline ?? Number.POSITIVE_INFINITY,
+        request,
         onSent: request.onSent,
         parts: [],
         payload: request.payload !== undefined,
         discard: false,
-        resolve: (parts) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(parts);
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      const onAbort = () => {
-        const reason = abortReason(signal!);
-        entry.discard = true;
-        entry.reject(reason);
-        // A reply that did not come in time means a stall: never reuse a connection that may
-        // still deliver half a reply. A caller's own abort just drops the reply when it comes.
-        if (isTimeout(reason)) {
-          this.destroy(
-            new SocketTransportError(
-              'connection discarded: a reply stalled past its deadline',
-              this.endpoint,
-              {
-                cause: reason,
-              },
-            ),
-          );
-        }
+        resolve: onAbort
+          ? (parts) => {
+              signal!.removeEventListener('abort', onAbort);
+              resolve(parts);
+            }
+          : resolve,
+        reject: onAbort
+          ? (error) => {
+              signal!.removeEventListener('abort', onAbort);
+              reject(error);
+            }
+          : reject,
       };
       if (signal?.aborted) {
         reject(abortReason(signal));
@@ -286,10 +344,58 @@ class CliConnection {
         reject(new UnsentError(this.endpoint, this.closedError));
         return;
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (entry.deadline <= performance.now()) {
+        reject(timeoutError(request, this.endpoint));
+        return;
+      }
+      if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
       this.inflight.push(entry);
+      this.armDeadline(entry.deadline);
       this.write(encode(request, line), entry);
     });
+  }
+
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineAt = Number.POSITIVE_INFINITY;
+
+  private armDeadline(deadline: number): void {
+    if (deadline >= this.deadlineAt || deadline === Number.POSITIVE_INFINITY) return;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineAt = deadline;
+    this.deadlineTimer = setTimeout(
+      () => this.checkDeadlines(),
+      Math.max(0, deadline - performance.now()) + 1,
+    );
+    this.deadlineTimer.unref?.();
+  }
+
+  /**
+   * A reply past its deadline means a stall: that request times out and the connection is
+   * discarded (never reused with half a reply pending); the requests queued behind it fail too.
+   */
+  private checkDeadlines(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineAt = Number.POSITIVE_INFINITY;
+    if (this.dead) return;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (let index = this.head; index < this.inflight.length; index++) {
+      const entry = this.inflight[index]!;
+      if (entry.discard) continue;
+      if (entry.deadline <= now) {
+        const error = timeoutError(entry.request, this.endpoint);
+        entry.discard = true;
+        entry.reject(error);
+        this.destroy(
+          new SocketTransportError('connection discarded: a reply stalled past its deadline', this.endpoint, {
+            cause: error,
+          }),
+        );
+        return;
+      }
+      if (entry.deadline < next) next = entry.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.armDeadline(next);
   }
 
   private write(text: string, entry?: Inflight): void {
@@ -315,11 +421,15 @@ class CliConnection {
 
   private fail(error: Error): void {
     if (!this.dead) this.dead = true;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
     this.closedError ??= error;
     // A peer that is not HAProxy, or speaks garbage, fails everything as is; otherwise requests
     // never written are safe to send again on a new connection (see `persistent`).
     const broken = error instanceof SocketApplicationError || error instanceof ProtocolError;
-    const pending = this.inflight.splice(0);
+    const pending = this.inflight.slice(this.head);
+    this.inflight = [];
+    this.head = 0;
     for (const entry of pending) {
       if (entry.discard) continue;
       entry.reject(entry.written || broken ? error : new UnsentError(this.endpoint, error));
@@ -425,7 +535,7 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
     return connection;
   };
 
-  const acquire = async (signal: AbortSignal | undefined): Promise<CliConnection> => {
+  const acquire = async (request: TransportRequest): Promise<CliConnection> => {
     if (closed) throw new ClientClosedError();
     if (current && !current.dead) return current;
     if (!connecting) {
@@ -454,26 +564,33 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
     }
     const attempt = connecting;
     attempt.waiters++;
+    const { signal, dispose } = requestSignal(request, endpoint);
     try {
       return await raceAbort(attempt.promise, signal);
     } finally {
+      dispose();
       attempt.waiters--;
       // Nobody waits any more (all aborted or timed out): stop connecting.
-      if (attempt.waiters === 0 && connecting === attempt && signal?.aborted) {
+      if (attempt.waiters === 0 && connecting === attempt && signal.aborted) {
         attempt.controller.abort(abortReason(signal));
       }
     }
   };
 
-  const persistent = async (request: TransportRequest, line: string): Promise<TransportReply> => {
-    // A request that never reached the socket (HAProxy closed the idle connection first) moves to
-    // a new connection transparently; anything written on a connection that then broke is
-    // reported, never re-sent here (the retry interceptor decides, for idempotent commands only).
-    for (let attempt = 0; ; attempt++) {
-      const connection = await acquire(request.signal);
+  const toReply = (parts: string[]): TransportReply => ({
+    text: parts.length === 1 ? parts[0]! : parts.join(''),
+    parts,
+  });
+
+  const persistentSlow = async (
+    request: TransportRequest,
+    line: string,
+    attempt: number,
+  ): Promise<TransportReply> => {
+    for (; ; attempt++) {
+      const connection = await acquire(request);
       try {
-        const parts = await connection.send(request, line);
-        return { text: parts.join(''), parts };
+        return toReply(await connection.send(request, line));
       } catch (error) {
         if (error instanceof UnsentError && attempt < 2) continue;
         throw error;
@@ -481,11 +598,31 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
     }
   };
 
+  /**
+   * A request that never reached the socket (HAProxy closed the idle connection first) moves to a
+   * new connection transparently; anything written on a connection that then broke is reported,
+   * never re-sent here (the retry interceptor decides, for idempotent commands only).
+   * The common case (connected) allocates no extra promise layers.
+   */
+  const persistent = (request: TransportRequest, line: string): Promise<TransportReply> => {
+    const connection = current;
+    if (!connection || connection.dead || closed) return persistentSlow(request, line, 0);
+    return connection.send(request, line).then(toReply, (error: unknown) => {
+      if (error instanceof UnsentError) return persistentSlow(request, line, 1);
+      throw error;
+    });
+  };
+
   const oneShot = async (request: TransportRequest, lines: string[]): Promise<TransportReply> => {
     if (closed) throw new ClientClosedError();
-    const controller = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
-    const stream = await open(signal);
+    const { signal, dispose } = requestSignal(request, endpoint);
+    let stream: Duplex;
+    try {
+      stream = await open(signal);
+    } catch (error) {
+      dispose();
+      throw error;
+    }
     oneShots.add(stream);
     try {
       const text = await new Promise<string>((resolve, reject) => {
@@ -523,14 +660,19 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
       );
       return { text: parts.join(''), parts };
     } finally {
+      dispose();
       oneShots.delete(stream);
       stream.destroy();
     }
   };
 
-  const send = async (request: TransportRequest): Promise<TransportReply> => {
-    validate(request);
-    if (closed) throw new ClientClosedError();
+  const send = (request: TransportRequest): Promise<TransportReply> => {
+    try {
+      validate(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (closed) return Promise.reject(new ClientClosedError());
     if (request.oneshot || needsOneShot(request.line)) return oneShot(request, [request.line]);
     return persistent(request, request.line);
   };

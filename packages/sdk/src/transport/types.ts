@@ -12,8 +12,14 @@ export interface TransportRequest {
   readonly payload?: string | undefined;
   /** Abort the request; the promise rejects with `signal.reason`. */
   readonly signal?: AbortSignal | undefined;
-  /** Total time budget in ms, read by the `timeout()` interceptor. */
+  /** Total time budget in ms, read by the `timeout()` interceptor (which sets `deadline`). */
   readonly timeout?: number | undefined;
+  /**
+   * `performance.now()` time by which the whole reply must have arrived (set by `timeout()`).
+   * A transport rejects with `SocketTimeoutError` when it passes, and discards a connection that
+   * still has a reply in flight. Transports of your own must honour it.
+   */
+  readonly deadline?: number | undefined;
   /** True when sending twice is harmless (reads, absolute sets); read by the `retry()` interceptor. */
   readonly idempotent?: boolean | undefined;
   /**
