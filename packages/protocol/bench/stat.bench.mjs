@@ -37,7 +37,8 @@ export function generateDump(backends = 2000, servers = 10) {
   const lines = [HEADER, FRONTEND];
   for (let b = 0; b < backends; b++) {
     const pxname = `be_${String(b).padStart(5, '0')}`;
-    for (let s = 1; s <= servers; s++) lines.push(vary(SERVER, pxname, `srv${String(s).padStart(3, '0')}`, b + 3, s));
+    for (let s = 1; s <= servers; s++)
+      lines.push(vary(SERVER, pxname, `srv${String(s).padStart(3, '0')}`, b + 3, s));
     lines.push(vary(BACKEND, pxname, 'BACKEND', b + 3, 0));
   }
   return `${lines.join('\n')}\n\n`;

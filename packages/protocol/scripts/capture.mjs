@@ -174,7 +174,10 @@ backend be_m
 
 try {
   const ok = 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok';
-  await listen({ port: 20101, host: '127.0.0.1' }, http('HTTP/1.0 503 Service, "Unavailable"\r\nContent-Length: 0\r\n\r\n'));
+  await listen(
+    { port: 20101, host: '127.0.0.1' },
+    http('HTTP/1.0 503 Service, "Unavailable"\r\nContent-Length: 0\r\n\r\n'),
+  );
   await listen({ port: 20102, host: '::1' }, http(ok));
   await listen({ path: `${dir}/x.sock` }, http(ok));
   await listen({ port: 20105, host: '127.0.0.1' }, http(ok));
@@ -185,7 +188,9 @@ try {
   writeFileSync(join(dir, 'ips.acl'), '10.0.0.0/8\n192.168.1.1\n');
   writeFileSync(join(dir, 'routes.map'), '/api be_odd\n/bad be_bad\n/tcp be_tcp\n');
   writeFileSync(join(dir, 'haproxy.cfg'), CONFIG);
-  execFileSync('haproxy', ['-D', '-f', join(dir, 'haproxy.cfg'), '-p', join(dir, 'haproxy.pid')], { stdio: 'inherit' });
+  execFileSync('haproxy', ['-D', '-f', join(dir, 'haproxy.cfg'), '-p', join(dir, 'haproxy.pid')], {
+    stdio: 'inherit',
+  });
   pids.push(Number(readFileSync(join(dir, 'haproxy.pid'), 'utf8').trim()));
   const admin = join(dir, 'admin.sock');
   const user = join(dir, 'user.sock');
@@ -201,7 +206,7 @@ try {
   // Overflowed counter: a rejected `add acl` on an IP ACL, then `clear acl`, leaves entry_cnt at 2^64-1.
   const acls = await send(admin, 'show acl');
   const ipAcl = /^(\d+) \(\/tmp\/hap.*ips\.acl\)|^(\d+) \([^)]*ips\.acl\)/m.exec(stable(acls));
-  const ipId = ipAcl ? ipAcl[1] ?? ipAcl[2] : '2';
+  const ipId = ipAcl ? (ipAcl[1] ?? ipAcl[2]) : '2';
   await send(admin, `add acl #${ipId} not-an-ip`);
   await send(admin, 'add acl #0 /has\\ space');
   const maps = stable(await send(admin, 'show map'));
@@ -254,9 +259,13 @@ try {
   // Master-worker: show proc, then a reload while a connection keeps the old worker alive.
   writeFileSync(join(dir, 'master.cfg'), MASTER_CONFIG);
   const master = join(dir, 'master.sock');
-  execFileSync('haproxy', ['-W', '-D', '-S', `${master},mode,600`, '-f', join(dir, 'master.cfg'), '-p', join(dir, 'master.pid')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'haproxy',
+    ['-W', '-D', '-S', `${master},mode,600`, '-f', join(dir, 'master.cfg'), '-p', join(dir, 'master.pid')],
+    {
+      stdio: 'inherit',
+    },
+  );
   pids.push(Number(readFileSync(join(dir, 'master.pid'), 'utf8').trim()));
   await waitFor(master);
   await waitFor(join(dir, 'worker.sock'));

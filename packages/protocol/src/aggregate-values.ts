@@ -77,7 +77,9 @@ export function aggregateValues(
   rule: AggregationRule,
   values: ReadonlyArray<FieldValue | undefined | null>,
 ): AggregateResult {
-  const present = values.filter((value): value is FieldValue => value !== undefined && value !== null && value !== '');
+  const present = values.filter(
+    (value): value is FieldValue => value !== undefined && value !== null && value !== '',
+  );
   if (present.length === 0) return { kind: 'empty' };
   switch (rule) {
     case 'sum':
@@ -88,7 +90,10 @@ export function aggregateValues(
       if (typeof total === 'bigint') {
         const count = BigInt(numbers.length);
         // Exact when divisible; otherwise the float mean, which is as precise as a float allows.
-        return { kind: 'value', value: total % count === 0n ? normalize(total / count) : Number(total) / numbers.length };
+        return {
+          kind: 'value',
+          value: total % count === 0n ? normalize(total / count) : Number(total) / numbers.length,
+        };
       }
       return { kind: 'value', value: total / numbers.length };
     }
@@ -106,10 +111,15 @@ export function aggregateValues(
         : { kind: 'inconsistent', values: present };
     }
     case 'per-process':
-      return present.length === 1 ? { kind: 'value', value: present[0]! } : { kind: 'per-process', values: present };
+      return present.length === 1
+        ? { kind: 'value', value: present[0]! }
+        : { kind: 'per-process', values: present };
     default: {
       const unknown: never = rule;
-      throw new InvalidArgumentError(`unknown aggregation rule ${String(unknown)}`, { argument: 'rule', value: rule });
+      throw new InvalidArgumentError(`unknown aggregation rule ${String(unknown)}`, {
+        argument: 'rule',
+        value: rule,
+      });
     }
   }
 }

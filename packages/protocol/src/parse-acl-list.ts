@@ -28,7 +28,8 @@ function parseList(text: string, command: string): PatternReference[] {
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# ')) continue;
     const match = LINE.exec(line);
-    if (!match) throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
+    if (!match)
+      throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
     let description = match[3] ?? '';
     const counters = COUNTERS.exec(description);
     if (counters) description = description.slice(0, counters.index);

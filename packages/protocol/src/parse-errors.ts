@@ -58,7 +58,8 @@ export function parseErrors(text: string): ErrorsReport {
   let index = 0;
   while (lines[index] === '') index++;
   const total = TOTAL.exec(lines[index] ?? '');
-  if (!total) throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: text.slice(0, 80) });
+  if (!total)
+    throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: text.slice(0, 80) });
   index++;
   const errors: CapturedError[] = [];
   while (index < lines.length) {
@@ -69,7 +70,8 @@ export function parseErrors(text: string): ErrorsReport {
     }
     const event = EVENT.exec(line);
     const peer = PEER.exec(lines[index + 1] ?? '');
-    if (!event || !peer) throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
+    if (!event || !peer)
+      throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
     index += 2;
     const details: string[] = [];
     const dump: string[] = [];

@@ -42,7 +42,10 @@ export function parseInfo(text: string, options: ParseInfoOptions = {}): InfoRec
     const colon = line.indexOf(':');
     const name = colon === -1 ? '' : line.slice(0, colon);
     if (!NAME.test(name)) {
-      throw new ProtocolError('show info: not a "Name: value" line', { command: 'show info', excerpt: line.slice(0, 80) });
+      throw new ProtocolError('show info: not a "Name: value" line', {
+        command: 'show info',
+        excerpt: line.slice(0, 80),
+      });
     }
     let value = line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);

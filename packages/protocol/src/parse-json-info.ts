@@ -11,6 +11,7 @@ import { jsonField, parseHAProxyJson, type TypedField } from './typed-field.js';
 export function parseJsonInfo(text: string): TypedField[] {
   const command = 'show info json';
   const data = parseHAProxyJson(text, command);
-  if (!Array.isArray(data)) throw new ProtocolError(`${command}: not a JSON array`, { command, excerpt: text.slice(0, 80) });
+  if (!Array.isArray(data))
+    throw new ProtocolError(`${command}: not a JSON array`, { command, excerpt: text.slice(0, 80) });
   return data.map((item) => jsonField(item, command));
 }

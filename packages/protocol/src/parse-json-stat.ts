@@ -24,18 +24,25 @@ const OBJECTS: Readonly<Record<string, StatObjectType>> = {
 export function parseJsonStat(text: string): TypedField[] {
   const command = 'show stat json';
   const data = parseHAProxyJson(text, command);
-  if (!Array.isArray(data)) throw new ProtocolError(`${command}: not a JSON array`, { command, excerpt: text.slice(0, 80) });
+  if (!Array.isArray(data))
+    throw new ProtocolError(`${command}: not a JSON array`, { command, excerpt: text.slice(0, 80) });
   const fields: TypedField[] = [];
   for (const object of data) {
     if (!Array.isArray(object)) {
-      throw new ProtocolError(`${command}: not an array of objects`, { command, excerpt: JSON.stringify(object)?.slice(0, 80) ?? '' });
+      throw new ProtocolError(`${command}: not an array of objects`, {
+        command,
+        excerpt: JSON.stringify(object)?.slice(0, 80) ?? '',
+      });
     }
     for (const item of object) {
       const field = jsonField(item, command);
       const json = item as Json;
       const objectType = OBJECTS[String(json.objType)];
       if (!objectType || typeof json.proxyId !== 'number' || typeof json.id !== 'number') {
-        throw new ProtocolError(`${command}: field without objType/proxyId/id`, { command, excerpt: JSON.stringify(item).slice(0, 80) });
+        throw new ProtocolError(`${command}: field without objType/proxyId/id`, {
+          command,
+          excerpt: JSON.stringify(item).slice(0, 80),
+        });
       }
       fields.push({ objectType, proxyId: json.proxyId, id: json.id, ...field });
     }

@@ -21,6 +21,8 @@ export interface MapEntry {
 export function parseMapEntries(text: string): MapEntry[] {
   return splitEntryLines(text, 'show map').map(([ref, rest]) => {
     const space = rest.indexOf(' ');
-    return space === -1 ? { ref, key: rest, value: '' } : { ref, key: rest.slice(0, space), value: rest.slice(space + 1) };
+    return space === -1
+      ? { ref, key: rest, value: '' }
+      : { ref, key: rest.slice(0, space), value: rest.slice(space + 1) };
   });
 }

@@ -40,14 +40,19 @@ function attributes(line: string, command: string): Array<[string, string]> {
   while (at < line.length) {
     const equals = line.indexOf('=', at);
     const name = equals === -1 ? '' : line.slice(at, equals);
-    if (!/^[a-z_]+$/.test(name)) throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: line.slice(0, 80) });
+    if (!/^[a-z_]+$/.test(name))
+      throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: line.slice(0, 80) });
     let value: string;
     let next: number;
     if (line[equals + 1] === '"') {
       let close = equals + 1;
       for (;;) {
         close = line.indexOf('"', close + 1);
-        if (close === -1) throw new ProtocolError(`${command}: unterminated quoted value`, { command, excerpt: line.slice(0, 80) });
+        if (close === -1)
+          throw new ProtocolError(`${command}: unterminated quoted value`, {
+            command,
+            excerpt: line.slice(0, 80),
+          });
         if (close === line.length - 1 || /^, [a-z_]+=/.test(line.slice(close + 1, close + 40))) break;
       }
       value = line.slice(equals + 2, close);
@@ -59,7 +64,8 @@ function attributes(line: string, command: string): Array<[string, string]> {
     }
     result.push([name, value]);
     if (next >= line.length) break;
-    if (!line.startsWith(', ', next)) throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: line.slice(0, 80) });
+    if (!line.startsWith(', ', next))
+      throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: line.slice(0, 80) });
     at = next + 2;
   }
   return result;
@@ -76,7 +82,10 @@ function singleLine(text: string, command: string): string {
 function flag(value: string | undefined, yes: string, no: string, command: string, line: string): boolean {
   if (value === yes) return true;
   if (value === no) return false;
-  throw new ProtocolError(`${command}: unexpected value ${JSON.stringify(value)}`, { command, excerpt: line.slice(0, 80) });
+  throw new ProtocolError(`${command}: unexpected value ${JSON.stringify(value)}`, {
+    command,
+    excerpt: line.slice(0, 80),
+  });
 }
 
 /**

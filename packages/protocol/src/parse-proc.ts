@@ -63,7 +63,13 @@ export function parseProc(text: string): ProcList {
     throw new ProtocolError(`${command}: unexpected reply`, { command, excerpt: text.slice(0, 80) });
   }
   const relative = header.includes('<relative PID>');
-  const result = { master: undefined as ProcEntry | undefined, workers: [] as ProcEntry[], oldWorkers: [] as ProcEntry[], programs: [] as ProcEntry[], oldPrograms: [] as ProcEntry[] };
+  const result = {
+    master: undefined as ProcEntry | undefined,
+    workers: [] as ProcEntry[],
+    oldWorkers: [] as ProcEntry[],
+    programs: [] as ProcEntry[],
+    oldPrograms: [] as ProcEntry[],
+  };
   let section: keyof typeof result = 'master';
   const row = relative
     ? /^(\d+)\s+(\S+)\s+(\[was: ?\d+\]|\S+)\s+(\d+)(?: \[failed: (\d+)\])?\s+(\S+)(?:\s+(\S.*?))?\s*$/
@@ -71,12 +77,14 @@ export function parseProc(text: string): ProcList {
   for (const line of lines.slice(1)) {
     if (line.startsWith('# ')) {
       const name = SECTIONS[line.slice(2).trim()];
-      if (!name) throw new ProtocolError(`${command}: unknown section`, { command, excerpt: line.slice(0, 80) });
+      if (!name)
+        throw new ProtocolError(`${command}: unknown section`, { command, excerpt: line.slice(0, 80) });
       section = name;
       continue;
     }
     const match = row.exec(line);
-    if (!match) throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
+    if (!match)
+      throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
     const entry: { -readonly [K in keyof ProcEntry]: ProcEntry[K] } = {
       pid: Number(match[1]),
       type: match[2]!,
@@ -88,7 +96,8 @@ export function parseProc(text: string): ProcList {
     if (match[5] !== undefined) entry.failedReloads = Number(match[5]);
     if (relative) entry.relativePid = match[3]!;
     if (section === 'master') {
-      if (result.master) throw new ProtocolError(`${command}: two master lines`, { command, excerpt: line.slice(0, 80) });
+      if (result.master)
+        throw new ProtocolError(`${command}: two master lines`, { command, excerpt: line.slice(0, 80) });
       result.master = entry;
     } else {
       result[section].push(entry);

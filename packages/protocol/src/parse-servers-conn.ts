@@ -38,7 +38,14 @@ export function parseServersConn(text: string): ServerConnections[] {
     const most = fixed.length + (threads ? Number(threads[1]) : 0);
     const [backendName, serverName] = (values[0] ?? '').split('/');
     const [backendId, serverId] = (values[1] ?? '').split('/').map(Number);
-    if (values.length < fixed.length || values.length > most || !backendName || !serverName || !Number.isInteger(backendId) || !Number.isInteger(serverId)) {
+    if (
+      values.length < fixed.length ||
+      values.length > most ||
+      !backendName ||
+      !serverName ||
+      !Number.isInteger(backendId) ||
+      !Number.isInteger(serverId)
+    ) {
       throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
     }
     const fields: Record<string, FieldValue> = {};
@@ -49,7 +56,14 @@ export function parseServersConn(text: string): ServerConnections[] {
       if (value !== undefined) fields[name] = value;
     });
     const idlePerThread = values.slice(fixed.length).map(Number);
-    result.push({ backendName, serverName, backendId: backendId!, serverId: serverId!, fields, idlePerThread });
+    result.push({
+      backendName,
+      serverName,
+      backendId: backendId!,
+      serverId: serverId!,
+      fields,
+      idlePerThread,
+    });
   }
   return result;
 }

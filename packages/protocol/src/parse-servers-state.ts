@@ -73,11 +73,38 @@ const CHECK_STATE: ReadonlyArray<[number, CheckStateFlag]> = [
 // `enum healthcheck_status` of 2.x, as printed by `show stat` (checked against 2.6.12: 1 = INI,
 // 6 = L4OK, 8 = L4CON, 15 = L7OK, 17 = L7STS).
 const CHECK_STATUS = [
-  'UNK', 'INI', 'START', 'CHECKED', 'HANA', 'SOCKERR', 'L4OK', 'L4TOUT', 'L4CON', 'L6OK', 'L6TOUT', 'L6RSP',
-  'L7TOUT', 'L7RSP', 'L57DATA', 'L7OK', 'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK',
+  'UNK',
+  'INI',
+  'START',
+  'CHECKED',
+  'HANA',
+  'SOCKERR',
+  'L4OK',
+  'L4TOUT',
+  'L4CON',
+  'L6OK',
+  'L6TOUT',
+  'L6RSP',
+  'L7TOUT',
+  'L7RSP',
+  'L57DATA',
+  'L7OK',
+  'L7OKC',
+  'L7STS',
+  'PROCERR',
+  'PROCTOUT',
+  'PROCOK',
 ];
 const CHECK_RESULT = ['unknown', 'neutral', 'failed', 'passed', 'conditionally-passed'];
-const TEXT = new Set(['be_name', 'srv_name', 'srv_addr', 'srv_fqdn', 'srvrecord', 'srv_check_addr', 'srv_agent_addr']);
+const TEXT = new Set([
+  'be_name',
+  'srv_name',
+  'srv_addr',
+  'srv_fqdn',
+  'srvrecord',
+  'srv_check_addr',
+  'srv_agent_addr',
+]);
 
 /** Decode `srv_admin_state` into flag names. */
 export function decodeServerAdminState(value: number): ServerAdminFlag[] {
@@ -111,10 +138,13 @@ export function parseServersState(text: string): ServersState {
   for (const line of lines.slice(2)) {
     const values = line.split(' ');
     if (values.length !== columns.length) {
-      throw new ProtocolError(`${command}: a row has ${values.length} fields, the header has ${columns.length}`, {
-        command,
-        excerpt: line.slice(0, 80),
-      });
+      throw new ProtocolError(
+        `${command}: a row has ${values.length} fields, the header has ${columns.length}`,
+        {
+          command,
+          excerpt: line.slice(0, 80),
+        },
+      );
     }
     const fields: Record<string, FieldValue | undefined> = {};
     columns.forEach((name, index) => {
@@ -124,8 +154,16 @@ export function parseServersState(text: string): ServersState {
     });
     const backendId = number(fields.be_id);
     const serverId = number(fields.srv_id);
-    if (backendId === undefined || serverId === undefined || typeof fields.be_name !== 'string' || typeof fields.srv_name !== 'string') {
-      throw new ProtocolError(`${command}: a row without backend/server ids and names`, { command, excerpt: line.slice(0, 80) });
+    if (
+      backendId === undefined ||
+      serverId === undefined ||
+      typeof fields.be_name !== 'string' ||
+      typeof fields.srv_name !== 'string'
+    ) {
+      throw new ProtocolError(`${command}: a row without backend/server ids and names`, {
+        command,
+        excerpt: line.slice(0, 80),
+      });
     }
     const admin = number(fields.srv_admin_state) ?? 0;
     const status = number(fields.srv_check_status);

@@ -33,7 +33,7 @@ const HEADER = /^# table: (.+?), type: (\S+), size:(\d+), used:(\d+)$/;
 const ENTRY = /^(0x[0-9a-fA-F]+): key=((?:\\.|[^\\ ])*) (.*)$/;
 
 /** Undo HAProxy's `dump_text` escaping of keys: `\ `, `\\`, `\t`, `\n`, `\r`, `\xHH`. */
-function unescape(text: string): string {
+function unescapeKey(text: string): string {
   return text.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, escaped: string) => {
     if (escaped.length === 3) return String.fromCharCode(Number.parseInt(escaped.slice(1), 16));
     return escaped === 't' ? '\t' : escaped === 'n' ? '\n' : escaped === 'r' ? '\r' : escaped;
@@ -54,7 +54,14 @@ export function parseTable(text: string): StickTable[] {
     if (line === '') continue;
     const header = HEADER.exec(line);
     if (header) {
-      tables.push({ name: header[1]!, type: header[2]!, size: Number(header[3]), used: Number(header[4]), entries: [], restricted: false });
+      tables.push({
+        name: header[1]!,
+        type: header[2]!,
+        size: Number(header[3]),
+        used: Number(header[4]),
+        entries: [],
+        restricted: false,
+      });
       continue;
     }
     const table = tables[tables.length - 1];
@@ -63,21 +70,27 @@ export function parseTable(text: string): StickTable[] {
       continue;
     }
     const entry = ENTRY.exec(line);
-    if (!table || !entry) throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
+    if (!table || !entry)
+      throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
     const data: Record<string, FieldValue> = {};
     let use: number | undefined;
     let expire: number | undefined;
     for (const item of entry[3]!.split(' ')) {
       const equals = item.indexOf('=');
-      if (equals <= 0) throw new ProtocolError(`${command}: unexpected data "${item}"`, { command, excerpt: line.slice(0, 80) });
+      if (equals <= 0)
+        throw new ProtocolError(`${command}: unexpected data "${item}"`, {
+          command,
+          excerpt: line.slice(0, 80),
+        });
       const name = item.slice(0, equals);
       const value = parseFieldValue(item.slice(equals + 1)) ?? '';
       if (name === 'use' && typeof value === 'number') use = value;
       else if (name === 'exp' && typeof value === 'number') expire = value;
       else if (name !== '__proto__') data[name] = value;
     }
-    if (use === undefined) throw new ProtocolError(`${command}: entry without use=`, { command, excerpt: line.slice(0, 80) });
-    table.entries.push({ ref: entry[1]!, key: unescape(entry[2]!), use, expire, data });
+    if (use === undefined)
+      throw new ProtocolError(`${command}: entry without use=`, { command, excerpt: line.slice(0, 80) });
+    table.entries.push({ ref: entry[1]!, key: unescapeKey(entry[2]!), use, expire, data });
   }
   return tables;
 }

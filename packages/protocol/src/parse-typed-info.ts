@@ -16,7 +16,11 @@ export function parseTypedInfo(text: string, options: TypedParseOptions = {}): T
     if (line === '') continue;
     const { key, ...rest } = splitTypedLine(line, 'show info typed', options);
     const match = KEY.exec(key);
-    if (!match) throw new ProtocolError('show info typed: bad field key', { command: 'show info typed', excerpt: line.slice(0, 80) });
+    if (!match)
+      throw new ProtocolError('show info typed: bad field key', {
+        command: 'show info typed',
+        excerpt: line.slice(0, 80),
+      });
     fields.push({ position: Number(match[1]), name: match[2]!, process: Number(match[3]), ...rest });
   }
   return fields;

@@ -5,7 +5,12 @@ import { splitTypedLine, type TypedField, type TypedParseOptions } from './typed
 
 export type { FieldTags, TypedField, TypedParseOptions } from './typed-field.js';
 
-const OBJECTS: Readonly<Record<string, StatObjectType>> = { F: 'frontend', B: 'backend', S: 'server', L: 'listener' };
+const OBJECTS: Readonly<Record<string, StatObjectType>> = {
+  F: 'frontend',
+  B: 'backend',
+  S: 'server',
+  L: 'listener',
+};
 
 const KEY = /^([FBLS])\.(\d+)\.(\d+)\.(\d+)\.(.+)\.(\d+)$/;
 
@@ -24,7 +29,11 @@ export function parseTypedStat(text: string, options: TypedParseOptions = {}): T
     if (line === '') continue;
     const { key, ...rest } = splitTypedLine(line, 'show stat typed', options);
     const match = KEY.exec(key);
-    if (!match) throw new ProtocolError('show stat typed: bad field key', { command: 'show stat typed', excerpt: line.slice(0, 80) });
+    if (!match)
+      throw new ProtocolError('show stat typed: bad field key', {
+        command: 'show stat typed',
+        excerpt: line.slice(0, 80),
+      });
     fields.push({
       objectType: OBJECTS[match[1]!]!,
       proxyId: Number(match[2]),
@@ -57,7 +66,9 @@ export function typedStatToRows(fields: readonly TypedField[]): StatRow[] {
   const result: StatRow[] = [];
   for (const row of rows.values()) {
     if (typeof row.pxname !== 'string' || typeof row.svname !== 'string') {
-      throw new ProtocolError('typed stat: an object without pxname or svname', { command: 'show stat typed' });
+      throw new ProtocolError('typed stat: an object without pxname or svname', {
+        command: 'show stat typed',
+      });
     }
     result.push(row as StatRow);
   }

@@ -15,6 +15,10 @@ export interface ServerWeight {
  */
 export function parseWeight(text: string): ServerWeight {
   const match = /^(\d+) \(initial (\d+)\)\n*$/.exec(text);
-  if (!match) throw new ProtocolError('get weight: unexpected reply', { command: 'get weight', excerpt: text.slice(0, 80) });
+  if (!match)
+    throw new ProtocolError('get weight: unexpected reply', {
+      command: 'get weight',
+      excerpt: text.slice(0, 80),
+    });
   return { current: Number(match[1]), initial: Number(match[2]) };
 }

@@ -103,8 +103,10 @@ function rowFactory(columns: readonly string[]): RowFactory {
     let factory = node.get(mask[words - 1]!) as RowFactory | undefined;
     if (factory === undefined) {
       const present: number[] = [];
-      for (let index = 0; index < values.length; index++) if (values[index] !== undefined) present.push(index);
-      factory = (compile && patterns < MAX_PATTERNS ? compileLiteral(columns, present) : undefined) ?? generic;
+      for (let index = 0; index < values.length; index++)
+        if (values[index] !== undefined) present.push(index);
+      factory =
+        (compile && patterns < MAX_PATTERNS ? compileLiteral(columns, present) : undefined) ?? generic;
       if (factory === generic) compile = false;
       patterns++;
       node.set(mask[words - 1]!, factory);
@@ -155,11 +157,20 @@ function toValue(text: string, kind: number): FieldValue | undefined {
 }
 
 function rowError(message: string, text: string, lineStart: number): ProtocolError {
-  return new ProtocolError(`show stat: ${message}`, { command: 'show stat', excerpt: excerpt(text, lineStart) });
+  return new ProtocolError(`show stat: ${message}`, {
+    command: 'show stat',
+    excerpt: excerpt(text, lineStart),
+  });
 }
 
 /** Parse one quoted field starting at the opening quote; returns the content and moves `cursor.pos`. */
-function readQuoted(text: string, open: number, end: number, lineStart: number, cursor: { pos: number }): string {
+function readQuoted(
+  text: string,
+  open: number,
+  end: number,
+  lineStart: number,
+  cursor: { pos: number },
+): string {
   let content = '';
   let from = open + 1;
   for (;;) {
@@ -180,7 +191,13 @@ function readQuoted(text: string, open: number, end: number, lineStart: number, 
  * Parse the data lines in `text[start, end)`; `end` must be at a line boundary (just after a `\n`
  * that is not inside quotes) or the end of the input. Appends to `rows`.
  */
-export function parseStatRows(text: string, start: number, end: number, header: StatHeader, rows: StatRow[]): void {
+export function parseStatRows(
+  text: string,
+  start: number,
+  end: number,
+  header: StatHeader,
+  rows: StatRow[],
+): void {
   const { kinds, slots, createRow, pxnameSlot, svnameSlot } = header;
   const count = kinds.length;
   const values: Array<FieldValue | undefined> = new Array(header.columns.length).fill(undefined);
@@ -202,7 +219,8 @@ export function parseStatRows(text: string, start: number, end: number, header: 
     const lineStart = pos;
     let column = 0;
     for (;;) {
-      if (column === count) throw rowError(`a row has more fields than the header (${count})`, text, lineStart);
+      if (column === count)
+        throw rowError(`a row has more fields than the header (${count})`, text, lineStart);
       const slot = slots[column]!;
       let code = pos < end ? text.charCodeAt(pos) : LF;
       // Fast path: an empty field (about half of a dump).
@@ -224,7 +242,8 @@ export function parseStatRows(text: string, start: number, end: number, header: 
         const content = readQuoted(text, pos, end, lineStart, cursor);
         pos = cursor.pos;
         code = pos < end ? text.charCodeAt(pos) : LF;
-        if (code !== COMMA && code !== LF) throw rowError('unexpected character after a quoted field', text, lineStart);
+        if (code !== COMMA && code !== LF)
+          throw rowError('unexpected character after a quoted field', text, lineStart);
         if (slot >= 0) values[slot] = toValue(content, kind);
       } else if (kind === KIND_NUMBER) {
         const fieldStart = pos;
@@ -242,7 +261,12 @@ export function parseStatRows(text: string, start: number, end: number, header: 
         code = pos < end ? text.charCodeAt(pos) : LF;
         if ((code === COMMA || code === LF) && pos > digitStart) {
           if (slot >= 0) {
-            values[slot] = pos - digitStart <= 15 ? (negative ? -number : number) : parseIntegerText(text.slice(fieldStart, pos));
+            values[slot] =
+              pos - digitStart <= 15
+                ? negative
+                  ? -number
+                  : number
+                : parseIntegerText(text.slice(fieldStart, pos));
           }
         } else {
           while (pos < end) {

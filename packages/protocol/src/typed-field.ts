@@ -41,7 +41,13 @@ export interface TypedField {
   readonly description?: string;
 }
 
-export const ORIGINS: Readonly<Record<string, string>> = { M: 'Metric', S: 'Status', K: 'Key', C: 'Config', P: 'Product' };
+export const ORIGINS: Readonly<Record<string, string>> = {
+  M: 'Metric',
+  S: 'Status',
+  K: 'Key',
+  C: 'Config',
+  P: 'Product',
+};
 export const NATURES: Readonly<Record<string, string>> = {
   A: 'Age',
   a: 'Avg',
@@ -56,9 +62,21 @@ export const NATURES: Readonly<Record<string, string>> = {
   R: 'Rate',
   T: 'Time',
 };
-export const SCOPES: Readonly<Record<string, string>> = { C: 'Cluster', P: 'Process', S: 'Service', s: 'System' };
+export const SCOPES: Readonly<Record<string, string>> = {
+  C: 'Cluster',
+  P: 'Process',
+  S: 'Service',
+  s: 'System',
+};
 export const PERSISTENCES: Readonly<Record<string, string>> = { V: 'Volatile', P: 'Persistent' };
-export const VALUE_TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set(['u32', 's32', 'u64', 's64', 'flt', 'str']);
+export const VALUE_TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'u32',
+  's32',
+  'u64',
+  's64',
+  'flt',
+  'str',
+]);
 
 /** Options of the typed parsers. */
 export interface TypedParseOptions {
@@ -72,7 +90,8 @@ function tags(text: string, line: string, command: string): FieldTags {
   const scope = SCOPES[text[2] ?? ''];
   if (text.length < 3 || text.length > 4 || !origin || !nature || !scope) {
     // `?` is what HAProxy prints for an unknown tag; keep it rather than failing.
-    if (!/^[A-Za-z?]{3,4}$/.test(text)) throw new ProtocolError(`${command}: bad tags "${text}"`, { command, excerpt: line.slice(0, 80) });
+    if (!/^[A-Za-z?]{3,4}$/.test(text))
+      throw new ProtocolError(`${command}: bad tags "${text}"`, { command, excerpt: line.slice(0, 80) });
   }
   const result: { origin: string; nature: string; scope: string; persistence?: string } = {
     origin: origin ?? 'Unknown',
@@ -91,14 +110,24 @@ export function splitTypedLine(
   line: string,
   command: string,
   options: TypedParseOptions,
-): { key: string; tags: FieldTags; type: FieldValueType; value: FieldValue | undefined; description?: string } {
+): {
+  key: string;
+  tags: FieldTags;
+  type: FieldValueType;
+  value: FieldValue | undefined;
+  description?: string;
+} {
   const first = line.indexOf(':');
   const second = first === -1 ? -1 : line.indexOf(':', first + 1);
   const third = second === -1 ? -1 : line.indexOf(':', second + 1);
-  if (third === -1) throw new ProtocolError(`${command}: not a typed line`, { command, excerpt: line.slice(0, 80) });
+  if (third === -1)
+    throw new ProtocolError(`${command}: not a typed line`, { command, excerpt: line.slice(0, 80) });
   const type = line.slice(second + 1, third);
   if (!VALUE_TYPES.has(type)) {
-    throw new ProtocolError(`${command}: unknown value type "${type}"`, { command, excerpt: line.slice(0, 80) });
+    throw new ProtocolError(`${command}: unknown value type "${type}"`, {
+      command,
+      excerpt: line.slice(0, 80),
+    });
   }
   let raw = line.slice(third + 1);
   let description: string | undefined;
@@ -111,10 +140,14 @@ export function splitTypedLine(
     }
   }
   const value = parseFieldValue(raw, type as FieldValueType);
-  const result = { key: line.slice(0, first), tags: tags(line.slice(first + 1, second), line, command), type: type as FieldValueType, value };
+  const result = {
+    key: line.slice(0, first),
+    tags: tags(line.slice(first + 1, second), line, command),
+    type: type as FieldValueType,
+    value,
+  };
   return description === undefined ? result : { ...result, description };
 }
-
 
 // HAProxy 2.6 writes string values into JSON without escaping quotes (a check reason such as
 // `Service, "Unavailable"` yields invalid JSON). Such a value always ends the `value` object,
@@ -137,13 +170,18 @@ export function parseHAProxyJson(text: string, command: string): unknown {
     try {
       return JSON.parse(repaired);
     } catch (error) {
-      throw new ProtocolError(`${command}: invalid JSON`, { command, excerpt: text.slice(0, 80), cause: error });
+      throw new ProtocolError(`${command}: invalid JSON`, {
+        command,
+        excerpt: text.slice(0, 80),
+        cause: error,
+      });
     }
   }
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Convert one JSON field object (shared by stat and info). */
 export function jsonField(item: unknown, command: string): TypedField {
@@ -156,15 +194,26 @@ export function jsonField(item: unknown, command: string): TypedField {
   }
   const { field, value, tags } = item;
   const type = value.type;
-  if (typeof type !== 'string' || !VALUE_TYPES.has(type) || typeof field.name !== 'string' || typeof field.pos !== 'number') {
-    throw new ProtocolError(`${command}: malformed field`, { command, excerpt: JSON.stringify(item).slice(0, 80) });
+  if (
+    typeof type !== 'string' ||
+    !VALUE_TYPES.has(type) ||
+    typeof field.name !== 'string' ||
+    typeof field.pos !== 'number'
+  ) {
+    throw new ProtocolError(`${command}: malformed field`, {
+      command,
+      excerpt: JSON.stringify(item).slice(0, 80),
+    });
   }
   const raw = value.value;
   let typed: FieldValue | undefined;
   if (typeof raw === 'number') typed = raw;
   else if (typeof raw === 'string') typed = parseFieldValue(raw, type as FieldValueType);
   else if (raw !== undefined && raw !== null) {
-    throw new ProtocolError(`${command}: malformed value`, { command, excerpt: JSON.stringify(item).slice(0, 80) });
+    throw new ProtocolError(`${command}: malformed value`, {
+      command,
+      excerpt: JSON.stringify(item).slice(0, 80),
+    });
   }
   const text = (entry: unknown) => (typeof entry === 'string' ? entry : 'Unknown');
   return {
@@ -176,4 +225,3 @@ export function jsonField(item: unknown, command: string): TypedField {
     value: typed,
   };
 }
-

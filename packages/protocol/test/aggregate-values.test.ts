@@ -22,8 +22,14 @@ describe('aggregateValues', () => {
   });
 
   it('is exact beyond 2^53 with bigints and returns numbers when the result fits', () => {
-    expect(aggregateValues('sum', [Number.MAX_SAFE_INTEGER, 2])).toEqual({ kind: 'value', value: 9007199254740993n });
-    expect(aggregateValues('sum', [18446744073709551615n, 1])).toEqual({ kind: 'value', value: 18446744073709551616n });
+    expect(aggregateValues('sum', [Number.MAX_SAFE_INTEGER, 2])).toEqual({
+      kind: 'value',
+      value: 9007199254740993n,
+    });
+    expect(aggregateValues('sum', [18446744073709551615n, 1])).toEqual({
+      kind: 'value',
+      value: 18446744073709551616n,
+    });
     expect(aggregateValues('sum', [2n ** 60n, -(2n ** 60n), 5])).toEqual({ kind: 'value', value: 5 });
     expect(aggregateValues('max', [3, 2n ** 64n, 7])).toEqual({ kind: 'value', value: 2n ** 64n });
     expect(aggregateValues('avg', [2n ** 64n, 2n ** 64n])).toEqual({ kind: 'value', value: 2n ** 64n });
@@ -31,8 +37,14 @@ describe('aggregateValues', () => {
 
   it('averages times and percentages instead of summing them', () => {
     expect(aggregateValues(statField('qtime')!.aggregation, [10, 20])).toEqual({ kind: 'value', value: 15 });
-    expect(aggregateValues(infoField('Idle_pct')!.aggregation, [100, 50])).toEqual({ kind: 'value', value: 75 });
-    expect(aggregateValues(statField('throttle')!.aggregation, [30, undefined, 60])).toEqual({ kind: 'value', value: 45 });
+    expect(aggregateValues(infoField('Idle_pct')!.aggregation, [100, 50])).toEqual({
+      kind: 'value',
+      value: 75,
+    });
+    expect(aggregateValues(statField('throttle')!.aggregation, [30, undefined, 60])).toEqual({
+      kind: 'value',
+      value: 45,
+    });
   });
 
   it('takes maxima and minima', () => {
@@ -42,13 +54,19 @@ describe('aggregateValues', () => {
 
   it('flags configuration and status that differ', () => {
     expect(aggregateValues('same', ['UP', 'UP'])).toEqual({ kind: 'value', value: 'UP' });
-    expect(aggregateValues('same', ['UP', 'DOWN', undefined])).toEqual({ kind: 'inconsistent', values: ['UP', 'DOWN'] });
+    expect(aggregateValues('same', ['UP', 'DOWN', undefined])).toEqual({
+      kind: 'inconsistent',
+      values: ['UP', 'DOWN'],
+    });
     expect(aggregateValues('same', [5, 5n])).toEqual({ kind: 'value', value: 5 });
   });
 
   it('keeps per-process identities apart', () => {
     expect(aggregateValues('per-process', [6873])).toEqual({ kind: 'value', value: 6873 });
-    expect(aggregateValues('per-process', [6873, 6874])).toEqual({ kind: 'per-process', values: [6873, 6874] });
+    expect(aggregateValues('per-process', [6873, 6874])).toEqual({
+      kind: 'per-process',
+      values: [6873, 6874],
+    });
   });
 
   it('refuses text under a numeric rule', () => {
@@ -56,7 +74,10 @@ describe('aggregateValues', () => {
   });
 
   it('sums exactly whatever the mix of numbers and bigints', () => {
-    const value = fc.oneof(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }));
+    const value = fc.oneof(
+      fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    );
     fc.assert(
       fc.property(fc.array(fc.option(value, { nil: undefined }), { minLength: 1 }), (values) => {
         const present = values.filter((v) => v !== undefined);
@@ -69,7 +90,9 @@ describe('aggregateValues', () => {
         expect(result.kind).toBe('value');
         if (result.kind === 'value') {
           expect(BigInt(result.value as number | bigint)).toBe(exact);
-          expect(typeof result.value).toBe(Number.isSafeInteger(Number(exact)) && BigInt(Number(exact)) === exact ? 'number' : 'bigint');
+          expect(typeof result.value).toBe(
+            Number.isSafeInteger(Number(exact)) && BigInt(Number(exact)) === exact ? 'number' : 'bigint',
+          );
         }
       }),
     );
@@ -79,7 +102,9 @@ describe('aggregateValues', () => {
 describe('field catalogue', () => {
   it('has the seed metric lists verbatim at their start', () => {
     expect(FRONTEND_METRICS.slice(0, 25)).toEqual(
-      'bin bout comp_byp comp_in comp_out comp_rsp dreq dresp ereq hrsp_1xx hrsp_2xx hrsp_3xx hrsp_4xx hrsp_5xx hrsp_other rate rate_lim rate_max req_rate req_rate_max req_tot scur slim smax stot'.split(' '),
+      'bin bout comp_byp comp_in comp_out comp_rsp dreq dresp ereq hrsp_1xx hrsp_2xx hrsp_3xx hrsp_4xx hrsp_5xx hrsp_other rate rate_lim rate_max req_rate req_rate_max req_tot scur slim smax stot'.split(
+        ' ',
+      ),
     );
     expect(BACKEND_METRICS.slice(0, 40)).toContain('downtime');
     expect(SERVER_METRICS.slice(0, 39)).toContain('throttle');
@@ -101,7 +126,8 @@ describe('field catalogue', () => {
     for (const name of ['throttle', 'qtime', 'ctime', 'rtime', 'ttime', 'check_duration', 'agent_duration']) {
       expect(STAT_FIELDS[name]!.aggregation, name).toBe('avg');
     }
-    for (const name of ['Idle_pct', 'SslFrontendSessionReuse_pct']) expect(INFO_FIELDS[name]!.aggregation).toBe('avg');
+    for (const name of ['Idle_pct', 'SslFrontendSessionReuse_pct'])
+      expect(INFO_FIELDS[name]!.aggregation).toBe('avg');
     for (const name of ['Pid', 'Process_num', 'Uptime_sec', 'Uptime', 'Start_time_sec']) {
       expect(INFO_FIELDS[name]!.aggregation, name).toBe('per-process');
     }
@@ -112,7 +138,11 @@ describe('field catalogue', () => {
   });
 
   it('describes stats-module columns by prefix and nothing else', () => {
-    expect(statField('quic_conn_opening')).toMatchObject({ type: 'u64', aggregation: 'sum', since: 'module' });
+    expect(statField('quic_conn_opening')).toMatchObject({
+      type: 'u64',
+      aggregation: 'sum',
+      since: 'module',
+    });
     expect(statField('no_such_column')).toBeUndefined();
     expect(statField('toString')).toBeUndefined();
     expect(infoField('constructor')).toBeUndefined();
@@ -136,7 +166,11 @@ describe('parseFieldValue', () => {
       fc.property(fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }), (value) => {
         const parsed = parseFieldValue(value.toString(), 'u64');
         expect(BigInt(parsed as number | bigint)).toBe(value);
-        expect(typeof parsed).toBe(value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? 'number' : 'bigint');
+        expect(typeof parsed).toBe(
+          value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? 'number'
+            : 'bigint',
+        );
       }),
     );
   });

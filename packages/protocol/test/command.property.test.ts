@@ -18,7 +18,9 @@ describe('quoteArgument / serializeCommand / tokenizeCommandLine', () => {
   it('round-trips any two arguments through HAProxy word splitting', () => {
     fc.assert(
       fc.property(word, word, (key, value) => {
-        expect(tokenizeCommandLine(serializeCommand('set map', key, value))).toEqual([['set', 'map', key, value]]);
+        expect(tokenizeCommandLine(serializeCommand('set map', key, value))).toEqual([
+          ['set', 'map', key, value],
+        ]);
       }),
       { numRuns: 2000 },
     );

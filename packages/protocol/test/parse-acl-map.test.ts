@@ -18,13 +18,23 @@ describe('parseAclList / parseMapList', () => {
     expect(acls[0]).toEqual({
       id: 0,
       file: '$LAB/hap1/blocked.acl',
-      description: "pattern loaded from file '$LAB/hap1/blocked.acl' used by acl at file '$LAB/hap1/haproxy.cfg' line 18.",
+      description:
+        "pattern loaded from file '$LAB/hap1/blocked.acl' used by acl at file '$LAB/hap1/haproxy.cfg' line 18.",
       currentVersion: 0,
       nextVersion: 0,
       entryCount: 2,
     });
-    expect(acls[1]).toMatchObject({ id: 1, file: undefined, description: "acl 'path_beg' file '$LAB/hap1/haproxy.cfg' line 18." });
-    expect(acls[4]).toMatchObject({ id: 4, file: undefined, description: "acl 'var' file 'httpclient' line 0.", entryCount: 1 });
+    expect(acls[1]).toMatchObject({
+      id: 1,
+      file: undefined,
+      description: "acl 'path_beg' file '$LAB/hap1/haproxy.cfg' line 18.",
+    });
+    expect(acls[4]).toMatchObject({
+      id: 4,
+      file: undefined,
+      description: "acl 'var' file 'httpclient' line 0.",
+      entryCount: 1,
+    });
   });
 
   it('keeps the wrapped u64 entry counter of HAProxy 2.6 exact', () => {
@@ -38,7 +48,8 @@ describe('parseAclList / parseMapList', () => {
       {
         id: 6,
         file: '$LAB/hap1/routes.map',
-        description: "pattern loaded from file '$LAB/hap1/routes.map' used by map at file '$LAB/hap1/haproxy.cfg' line 21.",
+        description:
+          "pattern loaded from file '$LAB/hap1/routes.map' used by map at file '$LAB/hap1/haproxy.cfg' line 21.",
         currentVersion: 0,
         nextVersion: 0,
         entryCount: 3,
@@ -48,7 +59,9 @@ describe('parseAclList / parseMapList', () => {
   });
 
   it('reads lists without version counters (before 2.4) and empty lists', () => {
-    expect(parseAclList('# id (file) description\n0 (/etc/a.acl) pattern loaded from file \'/etc/a.acl\'\n\n')[0]).toEqual({
+    expect(
+      parseAclList("# id (file) description\n0 (/etc/a.acl) pattern loaded from file '/etc/a.acl'\n\n")[0],
+    ).toEqual({
       id: 0,
       file: '/etc/a.acl',
       description: "pattern loaded from file '/etc/a.acl'",
@@ -84,12 +97,19 @@ describe('parseAclEntries / parseMapEntries', () => {
       { ref: '0x7f16d8038510', key: '/v2', value: 'be_app' },
     ]);
     // HAProxy prints the key `/with space` unescaped: the first word is taken as the key.
-    expect(parseMapEntries(real('show-map-entries.txt'))[3]).toMatchObject({ key: '/with', value: 'space a value with spaces' });
+    expect(parseMapEntries(real('show-map-entries.txt'))[3]).toMatchObject({
+      key: '/with',
+      value: 'space a value with spaces',
+    });
   });
 
   it('rejects error replies', () => {
-    expect(() => parseAclEntries('Unknown ACL identifier. Please use #<id> or <file>.\n\n')).toThrow(ProtocolError);
-    expect(() => parseMapEntries('Unknown map identifier. Please use #<id> or <file>.\n\n')).toThrow(ProtocolError);
+    expect(() => parseAclEntries('Unknown ACL identifier. Please use #<id> or <file>.\n\n')).toThrow(
+      ProtocolError,
+    );
+    expect(() => parseMapEntries('Unknown map identifier. Please use #<id> or <file>.\n\n')).toThrow(
+      ProtocolError,
+    );
   });
 
   it('round-trips arbitrary values and throws only ProtocolError on garbage', () => {
@@ -101,12 +121,21 @@ describe('parseAclEntries / parseMapEntries', () => {
         const acl = entries.map(([r, , v]) => `${r} ${v}`).join('\n');
         expect(parseAclEntries(`${acl}\n\n`)).toEqual(entries.map(([r, , v]) => ({ ref: r, value: v })));
         const map = entries.map(([r, k, v]) => `${r} ${k} ${v}`).join('\n');
-        expect(parseMapEntries(`${map}\n\n`)).toEqual(entries.map(([r, k, v]) => ({ ref: r, key: k, value: v })));
+        expect(parseMapEntries(`${map}\n\n`)).toEqual(
+          entries.map(([r, k, v]) => ({ ref: r, key: k, value: v })),
+        );
       }),
     );
     fc.assert(
       fc.property(fc.string(), (text) => {
-        for (const parse of [parseAclEntries, parseMapEntries, parseAclList, parseMapList, parseAclMatch, parseMapMatch]) {
+        for (const parse of [
+          parseAclEntries,
+          parseMapEntries,
+          parseAclList,
+          parseMapList,
+          parseAclMatch,
+          parseMapMatch,
+        ]) {
           try {
             parse(text);
           } catch (error) {
@@ -128,8 +157,16 @@ describe('parseAclMatch / parseMapMatch', () => {
       index: 'tree',
       pattern: '/foo',
     });
-    expect(parseAclMatch(transcript('get-acl-nomatch.txt'))).toEqual({ match: false, type: 'beg', caseSensitive: true });
-    expect(parseAclMatch(real('get-acl-ip.txt'))).toMatchObject({ match: true, type: 'ip', pattern: '10.0.0.0/8' });
+    expect(parseAclMatch(transcript('get-acl-nomatch.txt'))).toEqual({
+      match: false,
+      type: 'beg',
+      caseSensitive: true,
+    });
+    expect(parseAclMatch(real('get-acl-ip.txt'))).toMatchObject({
+      match: true,
+      type: 'ip',
+      pattern: '10.0.0.0/8',
+    });
   });
 
   it('reads `get map` results, including value=none and keys with spaces', () => {
@@ -142,24 +179,48 @@ describe('parseAclMatch / parseMapMatch', () => {
       value: 'be_api',
       valueType: 'str',
     });
-    expect(parseMapMatch(transcript('get-map-value-none.txt'))).toMatchObject({ found: true, key: '/v2', value: null });
-    expect(parseMapMatch(transcript('get-map-notfound.txt'))).toEqual({ found: false, type: 'beg', caseSensitive: true });
-    expect(parseMapMatch(real('get-map-space.txt'))).toMatchObject({ key: '/with space', value: 'a value with spaces' });
+    expect(parseMapMatch(transcript('get-map-value-none.txt'))).toMatchObject({
+      found: true,
+      key: '/v2',
+      value: null,
+    });
+    expect(parseMapMatch(transcript('get-map-notfound.txt'))).toEqual({
+      found: false,
+      type: 'beg',
+      caseSensitive: true,
+    });
+    expect(parseMapMatch(real('get-map-space.txt'))).toMatchObject({
+      key: '/with space',
+      value: 'a value with spaces',
+    });
   });
 
   it('keeps quotes and ", " inside quoted values (HAProxy does not escape them)', () => {
-    const line = 'type=str, case=insensitive, found=yes, idx=tree, key="a, "b"", value="x, y="z"", type="str"\n\n';
-    expect(parseMapMatch(line)).toMatchObject({ caseSensitive: false, key: 'a, "b"', value: 'x, y="z"', valueType: 'str' });
+    const line =
+      'type=str, case=insensitive, found=yes, idx=tree, key="a, "b"", value="x, y="z"", type="str"\n\n';
+    expect(parseMapMatch(line)).toMatchObject({
+      caseSensitive: false,
+      key: 'a, "b"',
+      value: 'x, y="z"',
+      valueType: 'str',
+    });
     fc.assert(
-      fc.property(fc.string().filter((v) => !v.includes('\n') && !/", [a-z_]+=/.test(v)), (pattern) => {
-        expect(parseAclMatch(`type=beg, case=sensitive, match=yes, idx=tree, pattern="${pattern}"\n\n`).pattern).toBe(pattern);
-      }),
+      fc.property(
+        fc.string().filter((v) => !v.includes('\n') && !/", [a-z_]+=/.test(v)),
+        (pattern) => {
+          expect(
+            parseAclMatch(`type=beg, case=sensitive, match=yes, idx=tree, pattern="${pattern}"\n\n`).pattern,
+          ).toBe(pattern);
+        },
+      ),
     );
   });
 
   it('rejects error replies', () => {
     expect(() => parseAclMatch('Missing ACL identifier and/or key.\n\n')).toThrow(ProtocolError);
-    expect(() => parseMapMatch('Unknown map identifier. Please use #<id> or <file>.\n\n')).toThrow(ProtocolError);
+    expect(() => parseMapMatch('Unknown map identifier. Please use #<id> or <file>.\n\n')).toThrow(
+      ProtocolError,
+    );
     expect(() => parseMapMatch('type=beg, case=maybe, found=no\n')).toThrow(ProtocolError);
   });
 });

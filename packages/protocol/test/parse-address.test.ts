@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAddress, InvalidArgumentError, type ParsedAddress, parseAddress, parseStat } from '../src/index.js';
+import {
+  formatAddress,
+  InvalidArgumentError,
+  type ParsedAddress,
+  parseAddress,
+  parseStat,
+} from '../src/index.js';
 import { real } from './fixtures.js';
 
 describe('parseAddress', () => {
@@ -63,12 +69,21 @@ describe('parseAddress', () => {
   });
 
   const address: fc.Arbitrary<ParsedAddress> = fc.oneof(
-    fc.record({ family: fc.constant('ipv4' as const), host: fc.ipV4() }, { requiredKeys: ['family', 'host'] }),
-    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 65535 })).map(([host, port]) => ({ family: 'ipv4' as const, host, port })),
-    fc.tuple(fc.ipV6(), fc.option(fc.integer({ min: 0, max: 65535 }), { nil: undefined })).map(([host, port]) =>
-      port === undefined ? { family: 'ipv6' as const, host } : { family: 'ipv6' as const, host, port },
+    fc.record(
+      { family: fc.constant('ipv4' as const), host: fc.ipV4() },
+      { requiredKeys: ['family', 'host'] },
     ),
-    fc.tuple(fc.domain(), fc.integer({ min: 0, max: 65535 })).map(([host, port]) => ({ family: 'hostname' as const, host, port })),
+    fc
+      .tuple(fc.ipV4(), fc.integer({ min: 0, max: 65535 }))
+      .map(([host, port]) => ({ family: 'ipv4' as const, host, port })),
+    fc
+      .tuple(fc.ipV6(), fc.option(fc.integer({ min: 0, max: 65535 }), { nil: undefined }))
+      .map(([host, port]) =>
+        port === undefined ? { family: 'ipv6' as const, host } : { family: 'ipv6' as const, host, port },
+      ),
+    fc
+      .tuple(fc.domain(), fc.integer({ min: 0, max: 65535 }))
+      .map(([host, port]) => ({ family: 'hostname' as const, host, port })),
     fc.stringMatching(/^\/[A-Za-z0-9_./-]{1,30}$/).map((path) => ({ family: 'unix' as const, path })),
     fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/).map((path) => ({ family: 'abns' as const, path })),
     fc.nat(1000).map((fd) => ({ family: 'fd' as const, fd })),

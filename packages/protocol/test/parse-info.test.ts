@@ -47,7 +47,16 @@ describe('parseInfo', () => {
     const json = typedInfoToRecord(parseJsonInfo(real('show-info-json.txt')));
     for (const record of [typed, json]) {
       expect(Object.keys(record).sort()).toEqual(Object.keys(plain).sort());
-      for (const name of ['Name', 'Version', 'Pid', 'node', 'description', 'Maxconn', 'Tainted', 'Nbthread']) {
+      for (const name of [
+        'Name',
+        'Version',
+        'Pid',
+        'node',
+        'description',
+        'Maxconn',
+        'Tainted',
+        'Nbthread',
+      ]) {
         expect(record[name], name).toEqual(plain[name]);
       }
     }
@@ -55,9 +64,9 @@ describe('parseInfo', () => {
 
   it('rejects error replies', () => {
     expect(() => parseInfo(real('error-permission.txt'))).toThrow(ProtocolError);
-    expect(() => parseInfo('Unknown command, but maybe one of the following ones is a better match:\n')).toThrow(
-      ProtocolError,
-    );
+    expect(() =>
+      parseInfo('Unknown command, but maybe one of the following ones is a better match:\n'),
+    ).toThrow(ProtocolError);
     expect(() => parseInfo('\n')).toThrow(ProtocolError);
   });
 
@@ -71,8 +80,12 @@ describe('parseInfo', () => {
   });
 
   it('round-trips arbitrary values and throws only ProtocolError on garbage', () => {
-    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,10}$/).filter((n) => !(n in INFO_FIELDS) && n !== '__proto__');
-    const value = fc.string().filter((v) => !v.includes('\n') && !/^ /.test(v) && !/^"(?:[^"]|"")*"$/.test(v));
+    const name = fc
+      .stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,10}$/)
+      .filter((n) => !(n in INFO_FIELDS) && n !== '__proto__');
+    const value = fc
+      .string()
+      .filter((v) => !v.includes('\n') && !/^ /.test(v) && !/^"(?:[^"]|"")*"$/.test(v));
     fc.assert(
       fc.property(fc.dictionary(name, value, { minKeys: 1 }), (record) => {
         const text = Object.entries(record)
@@ -81,7 +94,14 @@ describe('parseInfo', () => {
         const parsed = parseInfo(`${text}\n\n`);
         for (const [key, v] of Object.entries(record)) {
           if (v === '') expect(key in parsed).toBe(false);
-          else expect(String(parsed[key])).toBe(/^-?\d+$/.test(v) ? BigInt(v).toString() : typeof parsed[key] === 'number' ? String(Number(v)) : v);
+          else
+            expect(String(parsed[key])).toBe(
+              /^-?\d+$/.test(v)
+                ? BigInt(v).toString()
+                : typeof parsed[key] === 'number'
+                  ? String(Number(v))
+                  : v,
+            );
         }
       }),
     );
@@ -135,7 +155,9 @@ describe('parseTypedInfo / parseJsonInfo', () => {
     expect(() => parseTypedInfo('Permission denied\n')).toThrow(ProtocolError);
     expect(() => parseTypedInfo('1.x.1:POS:int:3\n')).toThrow(/unknown value type/);
     expect(() => parseJsonInfo('{"errorStr":"output buffer too short"}')).toThrow(ProtocolError);
-    expect(() => parseJsonInfo('[{"errorStr":"output buffer too short"}]')).toThrow(/output buffer too short/);
+    expect(() => parseJsonInfo('[{"errorStr":"output buffer too short"}]')).toThrow(
+      /output buffer too short/,
+    );
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json()), (text) => {
         for (const parse of [parseTypedInfo, parseJsonInfo]) {

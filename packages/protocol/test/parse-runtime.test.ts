@@ -52,7 +52,11 @@ describe('parseServersState', () => {
   it('decodes agents, failed checks, FQDNs and Unix-socket servers of a real capture', () => {
     const servers = parseServersState(real('show-servers-state.txt')).servers;
     const byName = (name: string) => servers.find((server) => server.serverName === name)!;
-    expect(byName('s503')).toMatchObject({ operationalState: 'stopped', checkStatus: 'L7STS', checkResult: 'failed' });
+    expect(byName('s503')).toMatchObject({
+      operationalState: 'stopped',
+      checkStatus: 'L7STS',
+      checkResult: 'failed',
+    });
     expect(byName('sdown').checkStatus).toBe('L4CON');
     expect(byName('s6')).toMatchObject({ address: '::1', checkStatus: 'L7OK' });
     expect(byName('su')).toMatchObject({ address: undefined, port: 0 });
@@ -87,18 +91,35 @@ describe('parseServersConn', () => {
       serverName: 'd1',
       backendId: 7,
       serverId: 1,
-      fields: { addr: '127.0.0.1', port: 8081, purge_delay: 5000, used_cur: 0, used_max: 0, need_est: 0, unsafe_nb: 0, safe_nb: 0, idle_lim: -1, idle_cur: 0 },
+      fields: {
+        addr: '127.0.0.1',
+        port: 8081,
+        purge_delay: 5000,
+        used_cur: 0,
+        used_max: 0,
+        need_est: 0,
+        unsafe_nb: 0,
+        safe_nb: 0,
+        idle_lim: -1,
+        idle_cur: 0,
+      },
       idlePerThread: [0, 0],
     });
     // A dynamic server added at runtime is printed without per-thread values by 2.6.12.
-    expect(rows[1]).toMatchObject({ serverName: 'new2', fields: { used_max: 1, idle_cur: 0 }, idlePerThread: [] });
+    expect(rows[1]).toMatchObject({
+      serverName: 'new2',
+      fields: { used_max: 1, idle_cur: 0 },
+      idlePerThread: [],
+    });
     const unix = parseServersConn(real('show-servers-conn.txt')).find((row) => row.serverName === 'su')!;
     expect(unix.fields.addr).toBeUndefined();
   });
 
   it('rejects short rows and other replies', () => {
     expect(() => parseServersConn("Can't find backend.\n")).toThrow(ProtocolError);
-    expect(() => parseServersConn('# bkname/svname bkid/svid addr port\nbe/s 1/1 127.0.0.1\n')).toThrow(ProtocolError);
+    expect(() => parseServersConn('# bkname/svname bkid/svid addr port\nbe/s 1/1 127.0.0.1\n')).toThrow(
+      ProtocolError,
+    );
   });
 });
 
@@ -114,7 +135,16 @@ describe('parseProc', () => {
         uptimeSeconds: 7,
         version: '2.6.12-1+deb12u4',
       },
-      workers: [{ pid: 21697, type: 'worker', reloads: 0, uptime: '0d00h00m07s', uptimeSeconds: 7, version: '2.6.12-1+deb12u4' }],
+      workers: [
+        {
+          pid: 21697,
+          type: 'worker',
+          reloads: 0,
+          uptime: '0d00h00m07s',
+          uptimeSeconds: 7,
+          version: '2.6.12-1+deb12u4',
+        },
+      ],
       oldWorkers: [],
       programs: [],
       oldPrograms: [],
@@ -127,7 +157,11 @@ describe('parseProc', () => {
     expect(reloaded.workers).toHaveLength(1);
     expect(reloaded.oldWorkers).toHaveLength(1);
     expect(reloaded.oldWorkers[0]!.reloads).toBe(1);
-    expect(parseProc(transcript('show-proc-failed-reload.txt')).master).toMatchObject({ reloads: 2, failedReloads: 1, uptimeSeconds: 387 });
+    expect(parseProc(transcript('show-proc-failed-reload.txt')).master).toMatchObject({
+      reloads: 2,
+      failedReloads: 1,
+      uptimeSeconds: 387,
+    });
   });
 
   it('reads the 2.0–2.4 format with relative PIDs', () => {
@@ -185,7 +219,11 @@ describe('parseTable', () => {
     const [users] = parseTable(real('show-table-st_users.txt'));
     expect(users!.entries.map((entry) => entry.key)).toEqual(['user with space', 'user42']);
     expect(users!.entries[1]!.data.gpc0).toBe(7);
-    expect(parseTable(real('show-table-user-level.txt'))[0]).toMatchObject({ name: 'be_odd', restricted: true, entries: [] });
+    expect(parseTable(real('show-table-user-level.txt'))[0]).toMatchObject({
+      name: 'be_odd',
+      restricted: true,
+      entries: [],
+    });
   });
 
   it('rejects other replies', () => {
@@ -238,7 +276,10 @@ describe('parseErrors', () => {
   });
 
   it('reads the transcript capture and an empty report', () => {
-    expect(parseErrors(transcript('show-errors.txt')).errors[0]).toMatchObject({ proxy: 'fe_http', length: 22 });
+    expect(parseErrors(transcript('show-errors.txt')).errors[0]).toMatchObject({
+      proxy: 'fe_http',
+      length: 22,
+    });
     expect(parseErrors(real('show-errors-none.txt'))).toMatchObject({ total: 2, errors: [] });
   });
 

@@ -23,7 +23,15 @@ describe('parseStat on real 2.6.12 replies', () => {
     const rows = parseStat(transcript('show-stat.csv'));
     expect(rows).toHaveLength(24);
     const frontend = find(rows, 'fe_http', 'FRONTEND');
-    expect(frontend).toMatchObject({ scur: 0, smax: 2, slim: 2000, stot: 13, bin: 1149, status: 'OPEN', mode: 'http' });
+    expect(frontend).toMatchObject({
+      scur: 0,
+      smax: 2,
+      slim: 2000,
+      stot: 13,
+      bin: 1149,
+      status: 'OPEN',
+      mode: 'http',
+    });
     expect(frontend.type).toBe(0);
     // `qcur` is empty for a frontend: not applicable, which is not 0.
     expect('qcur' in frontend).toBe(false);
@@ -126,7 +134,13 @@ describe('parseStat on real 2.6.12 replies', () => {
 
   it('keeps unknown columns, typing numbers and floats', () => {
     const rows = parseStat('# pxname,svname,future_counter,future_text,future_float,\np,q,12,abc,1.5,\n');
-    expect(rows[0]).toEqual({ pxname: 'p', svname: 'q', future_counter: 12, future_text: 'abc', future_float: 1.5 });
+    expect(rows[0]).toEqual({
+      pxname: 'p',
+      svname: 'q',
+      future_counter: 12,
+      future_text: 'abc',
+      future_float: 1.5,
+    });
   });
 
   it('ignores blank lines and repeated headers of concatenated replies', () => {
@@ -165,7 +179,9 @@ describe('createStatParser', () => {
 
   it('returns rows as soon as their line is complete', () => {
     const parser = createStatParser();
-    expect(parser.push('# pxname,svname,scur,\np,q,1,\np,r')).toEqual([{ pxname: 'p', svname: 'q', scur: 1 }]);
+    expect(parser.push('# pxname,svname,scur,\np,q,1,\np,r')).toEqual([
+      { pxname: 'p', svname: 'q', scur: 1 },
+    ]);
     expect(parser.push(',2,\n')).toEqual([{ pxname: 'p', svname: 'r', scur: 2 }]);
     // A final line without its newline is parsed by end().
     expect(parser.push('p,s,3,')).toEqual([]);
@@ -196,7 +212,8 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
     .map(([a, letter, b]) => ({ kind: 'text' as const, value: `${a}${letter}${b}` })),
   fc.constant({ kind: 'empty' as const }),
 );
-const text = (value: Cell) => (value.kind === 'int' ? value.value.toString() : value.kind === 'text' ? value.value : '');
+const text = (value: Cell) =>
+  value.kind === 'int' ? value.value.toString() : value.kind === 'text' ? value.value : '';
 const typed = (value: Cell) =>
   value.kind === 'int'
     ? value.value <= BigInt(Number.MAX_SAFE_INTEGER) && value.value >= BigInt(Number.MIN_SAFE_INTEGER)
@@ -214,7 +231,11 @@ const dump = fc
     fc.record({
       columns: fc.constant(columns),
       rows: fc.array(
-        fc.tuple(proxyName, proxyName, fc.array(cell, { minLength: columns.length, maxLength: columns.length })),
+        fc.tuple(
+          proxyName,
+          proxyName,
+          fc.array(cell, { minLength: columns.length, maxLength: columns.length }),
+        ),
         { maxLength: 8 },
       ),
     }),

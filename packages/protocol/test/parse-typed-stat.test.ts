@@ -28,7 +28,9 @@ describe('parseTypedStat / parseJsonStat', () => {
 
   it('keeps colons, commas and quotes of string values, and splits descriptions with { desc: true }', () => {
     const fields = parseTypedStat(real('show-stat-typed.txt'));
-    expect(fields.find((field) => field.name === 'last_chk' && field.id === 1)?.value).toBe('Service, "Unavailable"');
+    expect(fields.find((field) => field.name === 'last_chk' && field.id === 1)?.value).toBe(
+      'Service, "Unavailable"',
+    );
     expect(fields.find((field) => field.name === 'last_agt')?.value).toBe('via agent : up ("agent)');
     const described = parseTypedStat(real('show-stat-typed-desc.txt'), { desc: true });
     const lastChk = described.find((field) => field.name === 'last_chk' && field.id === 1)!;
@@ -40,12 +42,33 @@ describe('parseTypedStat / parseJsonStat', () => {
     const csv = parseStat(real('show-stat.csv'));
     const typed = typedStatToRows(parseTypedStat(real('show-stat-typed.txt')));
     const json = typedStatToRows(parseJsonStat(real('show-stat-json.txt')));
-    expect(typed.map((row) => `${row.pxname}/${row.svname}`)).toEqual(csv.map((row) => `${row.pxname}/${row.svname}`));
-    expect(json.map((row) => `${row.pxname}/${row.svname}`)).toEqual(csv.map((row) => `${row.pxname}/${row.svname}`));
+    expect(typed.map((row) => `${row.pxname}/${row.svname}`)).toEqual(
+      csv.map((row) => `${row.pxname}/${row.svname}`),
+    );
+    expect(json.map((row) => `${row.pxname}/${row.svname}`)).toEqual(
+      csv.map((row) => `${row.pxname}/${row.svname}`),
+    );
     // Values that do not move between the three captures (configuration and status).
-    for (const name of ['status', 'addr', 'check_status', 'last_chk', 'weight', 'iid', 'sid', 'mode', 'algo', 'type']) {
-      expect(typed.map((row) => row[name]), name).toEqual(csv.map((row) => row[name]));
-      expect(json.map((row) => row[name]), name).toEqual(csv.map((row) => row[name]));
+    for (const name of [
+      'status',
+      'addr',
+      'check_status',
+      'last_chk',
+      'weight',
+      'iid',
+      'sid',
+      'mode',
+      'algo',
+      'type',
+    ]) {
+      expect(
+        typed.map((row) => row[name]),
+        name,
+      ).toEqual(csv.map((row) => row[name]));
+      expect(
+        json.map((row) => row[name]),
+        name,
+      ).toEqual(csv.map((row) => row[name]));
     }
   });
 
@@ -53,12 +76,17 @@ describe('parseTypedStat / parseJsonStat', () => {
     const text = real('show-stat-json.txt');
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
     const fields = parseJsonStat(text);
-    expect(fields.find((field) => field.name === 'last_chk' && field.id === 1)?.value).toBe('Service, "Unavailable"');
+    expect(fields.find((field) => field.name === 'last_chk' && field.id === 1)?.value).toBe(
+      'Service, "Unavailable"',
+    );
     expect(parseJsonStat(transcript('show-stat-json.txt')).length).toBeGreaterThan(1000);
   });
 
   it('agrees with the catalogue on every field type HAProxy 2.6 reports', () => {
-    for (const field of [...parseTypedStat(real('show-stat-typed.txt')), ...parseTypedStat(transcript('show-stat-typed.txt'))]) {
+    for (const field of [
+      ...parseTypedStat(real('show-stat-typed.txt')),
+      ...parseTypedStat(transcript('show-stat-typed.txt')),
+    ]) {
       expect(STAT_FIELDS[field.name]?.type, field.name).toBe(field.type);
       expect(STAT_FIELDS[field.name]?.objects, field.name).toContain(field.objectType);
     }
@@ -70,7 +98,11 @@ describe('parseTypedStat / parseJsonStat', () => {
     expect(() => parseJsonStat('[{"objType":"Frontend"}]')).toThrow(ProtocolError);
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json()), (text) => {
-        for (const parse of [parseTypedStat, parseJsonStat, (t: string) => typedStatToRows(parseTypedStat(t))]) {
+        for (const parse of [
+          parseTypedStat,
+          parseJsonStat,
+          (t: string) => typedStatToRows(parseTypedStat(t)),
+        ]) {
           try {
             parse(text);
           } catch (error) {
@@ -84,10 +116,13 @@ describe('parseTypedStat / parseJsonStat', () => {
 
   it('round-trips arbitrary string values through the typed line format', () => {
     fc.assert(
-      fc.property(fc.string().filter((value) => !value.includes('\n') && value !== ''), (value) => {
-        const [field] = parseTypedStat(`S.4.1.56.last_chk.1:MOP:str:${value}\n`);
-        expect(field!.value).toBe(value);
-      }),
+      fc.property(
+        fc.string().filter((value) => !value.includes('\n') && value !== ''),
+        (value) => {
+          const [field] = parseTypedStat(`S.4.1.56.last_chk.1:MOP:str:${value}\n`);
+          expect(field!.value).toBe(value);
+        },
+      ),
     );
   });
 });

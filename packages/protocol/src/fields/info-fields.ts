@@ -14,7 +14,13 @@ export interface InfoFieldInfo {
   readonly since: string;
 }
 
-type Row = readonly [name: string, type: FieldValueType, rule: AggregationRule, since: string, description: string];
+type Row = readonly [
+  name: string,
+  type: FieldValueType,
+  rule: AggregationRule,
+  since: string,
+  description: string,
+];
 
 // Limits that the SDK reports as total capacity (Maxconn, *RateLimit, Maxpipes…) are summed, as the
 // seed documents; per-process constants of the host (Ulimit-n, Maxsock, Memmax) are not aggregatable.
@@ -56,7 +62,13 @@ const ROWS: readonly Row[] = [
   ['MaxSslRate', 'u32', 'max', '1.5', 'highest SslRate since start'],
   ['SslFrontendKeyRate', 'u32', 'sum', '1.5', 'SSL keys created on frontends over the last second'],
   ['SslFrontendMaxKeyRate', 'u32', 'max', '1.5', 'highest SslFrontendKeyRate'],
-  ['SslFrontendSessionReuse_pct', 'u32', 'avg', '1.5', 'percent of frontend SSL connections without a new key'],
+  [
+    'SslFrontendSessionReuse_pct',
+    'u32',
+    'avg',
+    '1.5',
+    'percent of frontend SSL connections without a new key',
+  ],
   ['SslBackendKeyRate', 'u32', 'sum', '1.5', 'SSL keys created on backends over the last second'],
   ['SslBackendMaxKeyRate', 'u32', 'max', '1.5', 'highest SslBackendKeyRate'],
   ['SslCacheLookups', 'u32', 'sum', '1.5', 'SSL session cache lookups'],

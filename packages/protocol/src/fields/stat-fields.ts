@@ -16,7 +16,14 @@ export interface StatFieldInfo {
   readonly since: string;
 }
 
-type Row = readonly [name: string, objects: string, type: FieldValueType, rule: AggregationRule, since: string, description: string];
+type Row = readonly [
+  name: string,
+  objects: string,
+  type: FieldValueType,
+  rule: AggregationRule,
+  since: string,
+  description: string,
+];
 
 // Obj letters: L = listener, F = frontend, B = backend, S = server (management.txt §9.1, checked against
 // 2.6.12 `show stat typed`). Rules are ours: see AggregationRule.
