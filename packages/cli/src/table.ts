@@ -13,7 +13,7 @@ export interface Column<Row> {
   align?: 'left' | 'right';
   /** May be shortened with `…` down to `minWidth` when the table is too wide. */
   flexible?: boolean;
-  /** Smallest width when shortened. Default 6. */
+  /** Smallest width when shortened. Default 6, and never less than the header. */
   minWidth?: number;
   /** Columns with a lower priority are dropped first when shortening is not enough. Default 1. */
   priority?: number;
@@ -55,6 +55,8 @@ export function renderTable<Row>(
     Math.max(visibleWidth(column.header), ...cells.map((cell) => visibleWidth(cell[index]!))),
   );
   const widths = [...natural];
+  // Headers are never cut: a flexible column shrinks down to its header (or minWidth, if wider).
+  const minimum = columns.map((column) => Math.max(column.minWidth ?? 6, visibleWidth(column.header)));
   const total = () =>
     active.reduce((sum, { index }) => sum + widths[index]!, 0) + gap * Math.max(0, active.length - 1);
 
@@ -63,11 +65,11 @@ export function renderTable<Row>(
     // 1. shrink flexible columns, widest first, down to their minimum.
     while (total() > limit) {
       const candidates = active
-        .filter(({ column, index }) => column.flexible && widths[index]! > (column.minWidth ?? 6))
+        .filter(({ column, index }) => column.flexible && widths[index]! > minimum[index]!)
         .sort((a, b) => widths[b.index]! - widths[a.index]!);
       const widest = candidates[0];
       if (!widest) break;
-      widths[widest.index] = Math.max(widest.column.minWidth ?? 6, widths[widest.index]! - (total() - limit));
+      widths[widest.index] = Math.max(minimum[widest.index]!, widths[widest.index]! - (total() - limit));
     }
     // 2. drop the lowest-priority columns from the right.
     while (total() > limit && active.length > 1) {

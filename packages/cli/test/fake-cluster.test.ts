@@ -29,7 +29,7 @@ describe('hapctl on a 4-process fake cluster', () => {
 
   it('frontends: counters summed over the 4 processes', async () => {
     const result = await hapctl(['frontends', '--json', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const frontends = JSON.parse(result.stdout) as Array<{
       name: string;
       processes: number;
@@ -44,13 +44,13 @@ describe('hapctl on a 4-process fake cluster', () => {
 
   it('env HAPCTL_SOCKET_DIR is a source, and the config file another', async () => {
     const viaEnv = await hapctl(['backends'], { env: { HAPCTL_SOCKET_DIR: dir } });
-    expect(viaEnv.code).toBe(0);
+    expect(viaEnv.code, viaEnv.stderr).toBe(0);
     expect(viaEnv.stdout).toMatch(/^be_app\s+UP/m);
   });
 
   it('server drain: applied on every process, visible per process', async () => {
     const result = await hapctl(['server', 'drain', 'be_app/web2', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     for (const fake of cluster.processes) {
       expect(await fake.send('show servers state be_app')).toMatch(/ web2 /);
     }
@@ -80,7 +80,7 @@ describe('hapctl on a 4-process fake cluster', () => {
       '--socket-dir',
       dir,
     ]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       ok: true,
       action: 'set-weight',
@@ -95,14 +95,14 @@ describe('hapctl on a 4-process fake cluster', () => {
 
   it('errors: one line and the right exit code', async () => {
     const badWeight = await hapctl(['server', 'set-weight', 'be_app/web1', '999', '--socket-dir', dir]);
-    expect(badWeight.code).toBe(2);
+    expect(badWeight.code, badWeight.stderr).toBe(2);
     expect(badWeight.stderr.trimEnd().split('\n')).toHaveLength(1);
     const unknown = await hapctl(['server', 'set-weight', 'be_app/nope', '5', '--socket-dir', dir]);
-    expect(unknown.code).toBe(3);
+    expect(unknown.code, unknown.stderr).toBe(3);
     const unknownBackend = await hapctl(['servers', '--backend', 'be_nope', '--socket-dir', dir]);
-    expect(unknownBackend.code).toBe(3);
+    expect(unknownBackend.code, unknownBackend.stderr).toBe(3);
     const unreachable = await hapctl(['frontends', '--socket', `${dir}/nope.sock`]);
-    expect(unreachable.code).toBe(5);
+    expect(unreachable.code, unreachable.stderr).toBe(5);
     expect(unreachable.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
@@ -111,22 +111,22 @@ describe('hapctl on a 4-process fake cluster', () => {
     const pattern = '/a b;c';
     const add = await hapctl(['acl', 'add', acl, pattern, '--socket-dir', dir]);
     expect(add.stderr).toBe('');
-    expect(add.code).toBe(0);
+    expect(add.code, add.stderr).toBe(0);
     const show = await hapctl(['acl', 'show', acl, '--json', '--socket-dir', dir]);
     expect((JSON.parse(show.stdout) as Array<{ value: string }>).map((entry) => entry.value)).toContain(
       pattern,
     );
     const clear = await hapctl(['acl', 'clear', acl, '--socket-dir', dir]);
-    expect(clear.code).toBe(2);
+    expect(clear.code, clear.stderr).toBe(2);
     const cleared = await hapctl(['acl', 'clear', acl, '--yes', '--socket-dir', dir]);
-    expect(cleared.code).toBe(0);
+    expect(cleared.code, cleared.stderr).toBe(0);
     const empty = await hapctl(['acl', 'show', acl, '--json', '--socket-dir', dir]);
     expect(JSON.parse(empty.stdout)).toEqual([]);
   });
 
   it('watch --once: a single frame, no terminal escapes in a pipe', async () => {
     const result = await hapctl(['watch', '--once', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('FRONTENDS');
     expect(result.stdout).toMatch(/be_app\/web2\s+DRAIN/);
     expect(result.stdout).not.toContain('\x1b[');
@@ -138,7 +138,7 @@ describe('hapctl demo', () => {
     ensureBuilt();
     const result = await hapctl(['demo', '--fast'], { timeout: 60_000 });
     expect(result.stderr).not.toMatch(/Error: .*\n\s+at /);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('connected to 4 processes');
     expect(result.stdout).toMatch(/fe_http\s+OPEN/);
     expect(result.stdout).toContain('(exactly as written)');

@@ -21,7 +21,7 @@ const config = ({
   index: number;
 }) => `global
     stats socket ${dir}/admin${index}.sock mode 600 level ${index === 1 ? 'admin' : 'operator'}
-    stats timeout 1m
+${index === 1 ? `    stats socket ipv4@127.0.0.1:${port('stats')} level admin\n` : ''}    stats timeout 1m
 
 defaults
     mode http
@@ -66,7 +66,7 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
   it('servers --json: stable shape, aggregated over both processes', async () => {
     const result = await hapctl(['servers', '--json', '--socket-dir', dir]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const servers = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(servers.map((server) => `${server.backend}/${server.name}`).sort()).toEqual([
       'be_api/s1',
@@ -81,7 +81,7 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
 
   it('frontends: a table with one row per frontend and the process count', async () => {
     const result = await hapctl(['frontends', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+STATUS\s+SCUR/);
     expect(lines[1]).toMatch(/^fe_main\s+OPEN\s+0\b.*\s2$/);
@@ -90,7 +90,7 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
 
   it('--per-process: one row per process', async () => {
     const result = await hapctl(['backends', 'be_app', '--per-process', '--json', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const [backend] = JSON.parse(result.stdout) as Array<{
       perProcess: Array<{ process: { endpoint: string } }>;
     }>;
@@ -103,14 +103,14 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
   it('server set-weight on one admin socket: applied, visible through a raw socket', async () => {
     const result = await hapctl(['server', 'set-weight', 'be_app/s1', '42', '--socket', admin]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('be_app/s1');
     expect(await haproxy.send('get weight be_app/s1', admin)).toBe('42 (initial 10)\n\n');
   });
 
   it('a write that the operator-level process refuses: partial failure, exit 4, per-process report', async () => {
     const result = await hapctl(['server', 'set-state', 'be_app/s2', 'drain', '--socket-dir', dir]);
-    expect(result.code).toBe(4);
+    expect(result.code, result.stderr).toBe(4);
     expect(result.stderr.split('\n')[0]).toMatch(/^hapctl: AggregateProcessError: .*1 of 2 processes/);
     expect(result.stderr).toContain(`✔ unix://${admin}`);
     expect(result.stderr).toContain(`✖ unix://${operator}`);
@@ -119,7 +119,7 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
 
   it('bad weight: exit 2 with one line naming the typed error', async () => {
     const result = await hapctl(['server', 'set-weight', 'be_app/s1', '300', '--socket', admin]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toEqual([
       'hapctl: InvalidArgumentError: weight must be between 0 and 256, got 300',
     ]);
@@ -128,43 +128,59 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
 
   it('unknown server: exit 3, one line', async () => {
     const result = await hapctl(['server', 'drain', 'be_app/nosuch', '--socket', admin]);
-    expect(result.code).toBe(3);
+    expect(result.code, result.stderr).toBe(3);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('nosuch');
   });
 
   it('ambiguous server name (in two backends): usage error', async () => {
     const result = await hapctl(['server', 'drain', 's1', '--socket', admin]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('be_app, be_api');
   });
 
   it('unreachable socket: exit 5, one line naming it', async () => {
     const result = await hapctl(['info', '--socket', join(dir, 'missing.sock'), '--timeout', '500']);
-    expect(result.code).toBe(5);
+    expect(result.code, result.stderr).toBe(5);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('missing.sock');
     const debug = await hapctl(['info', '--socket', join(dir, 'missing.sock'), '--debug']);
-    expect(debug.code).toBe(5);
+    expect(debug.code, debug.stderr).toBe(5);
     expect(debug.stderr).toMatch(/\n\s+at /); // --debug shows the stack
   });
 
   it('command refused by HAProxy (raw): exit 6', async () => {
     const result = await hapctl(['raw', 'set weight be_app/nosuch 10', '--socket', admin]);
-    expect(result.code).toBe(6);
+    expect(result.code, result.stderr).toBe(6);
     expect(result.stderr).toContain('No such server.');
   });
 
   it('raw prints every process answer', async () => {
     const result = await hapctl(['raw', 'show version', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.match(/^── /gm)).toHaveLength(2);
     expect(result.stdout).toMatch(/^2\.\d+/m);
   });
 
+  it('--endpoint tcp://: a TCP stats socket, repeatable with a Unix one', async () => {
+    const tcp = `tcp://127.0.0.1:${haproxy.ports.stats}`;
+    const result = await hapctl([
+      'backends',
+      'be_api',
+      '--json',
+      '--endpoint',
+      tcp,
+      '--endpoint',
+      `unix://${operator}`,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as Array<{ processes: number }>)[0]!.processes).toBe(2);
+  });
+
   it('info: summed over processes', async () => {
     const result = await hapctl(['info', '--json', '--socket-dir', dir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const info = JSON.parse(result.stdout) as { summary: Record<string, unknown>; processes: unknown[] };
     expect(info.summary.processes).toBe(2);
     expect(info.processes).toHaveLength(2);
@@ -173,11 +189,11 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
 
   it('frontend disable/enable and destructive shutdown needing --yes', async () => {
     const disable = await hapctl(['frontend', 'disable', 'fe_main', '--socket', admin]);
-    expect(disable.code).toBe(0);
+    expect(disable.code, disable.stderr).toBe(0);
     expect(await haproxy.send('show stat fe_main 1 -1', admin)).toContain('PAUSED');
     expect((await hapctl(['frontend', 'enable', 'fe_main', '--socket', admin])).code).toBe(0);
     const refused = await hapctl(['frontend', 'shutdown', 'fe_main', '--socket', admin]);
-    expect(refused.code).toBe(2);
+    expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain('pass --yes');
     expect(await haproxy.send('show stat fe_main 1 -1', admin)).toContain('OPEN');
   });
@@ -187,7 +203,7 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
     const hostile = 'be_api; disable frontend fe_main';
     const add = await hapctl(['map', 'add', map, 'shop.example.com', hostile, '--socket', admin]);
     expect(add.stderr).toBe('');
-    expect(add.code).toBe(0);
+    expect(add.code, add.stderr).toBe(0);
     const show = await hapctl(['map', 'show', map, '--json', '--socket', admin]);
     const entries = JSON.parse(show.stdout) as Array<{ key: string; value: string }>;
     expect(entries.find((entry) => entry.key === 'shop.example.com')?.value).toBe(hostile);
@@ -200,7 +216,7 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
     writeFileSync(entries, Array.from({ length: 300 }, (_, i) => `host${i}.example.com be_app`).join('\n'));
     const replace = await hapctl(['map', 'replace', join(dir, 'hosts.map'), entries, '--socket', admin]);
     expect(replace.stderr).toBe('');
-    expect(replace.code).toBe(0);
+    expect(replace.code, replace.stderr).toBe(0);
     expect(await haproxy.send(`show map ${join(dir, 'hosts.map')}`, admin)).toContain(
       'host299.example.com be_app',
     );

@@ -98,4 +98,24 @@ async function waitFor(check: () => boolean, what: string, timeout = 10_000): Pr
     expect(flag('w2', 'alternate_on')).toBe('0');
     expect(flag('w2', 'cursor_flag')).toBe('1');
   });
+
+  it('SIGINT (and SIGTERM) exit cleanly and restore the terminal', async () => {
+    for (const [session, signal] of [
+      ['w3', 'SIGINT'],
+      ['w4', 'SIGTERM'],
+    ] as const) {
+      start(session);
+      await waitFor(() => pane(session).includes('FRONTENDS'), 'the first frame');
+      expect(flag(session, 'alternate_on')).toBe('1');
+      // The pane runs `sh -c "node … watch …; echo …"`: hapctl is the shell's only child.
+      const shell = flag(session, 'pane_pid');
+      const pid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim());
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid, signal);
+      await waitFor(() => exited(session) !== undefined, 'hapctl to exit');
+      expect(exited(session)).toBe('0');
+      expect(flag(session, 'alternate_on')).toBe('0');
+      expect(flag(session, 'cursor_flag')).toBe('1');
+    }
+  });
 });
