@@ -44,6 +44,9 @@ function codeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** HAProxy's answer when an ACL or map id/file does not exist: a lookup miss, not a refusal. */
+const UNKNOWN_ID = /^Unknown (ACL|map) identifier/;
+
 /** The exit code for an error. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;
@@ -54,6 +57,12 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (code === 'HAPROXY_ERR_NOT_FOUND') return ExitCode.notFound;
   if (code === 'HAPROXY_ERR_PARTIAL') return ExitCode.partial;
   if (code.startsWith('HAPROXY_ERR_SOCKET')) return ExitCode.socket;
+  if (
+    code === 'HAPROXY_ERR_COMMAND' &&
+    UNKNOWN_ID.test(String((error as { response?: unknown }).response ?? ''))
+  ) {
+    return ExitCode.notFound;
+  }
   if (code === 'HAPROXY_ERR_COMMAND' || code === 'HAPROXY_ERR_PERMISSION') return ExitCode.refused;
   return ExitCode.error;
 }

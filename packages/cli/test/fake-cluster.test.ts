@@ -101,6 +101,9 @@ describe('hapctl on a 4-process fake cluster', () => {
     expect(unknown.code, unknown.stderr).toBe(3);
     const unknownBackend = await hapctl(['servers', '--backend', 'be_nope', '--socket-dir', dir]);
     expect(unknownBackend.code, unknownBackend.stderr).toBe(3);
+    const unknownAcl = await hapctl(['acl', 'show', '99', '--socket-dir', dir]);
+    expect(unknownAcl.code, unknownAcl.stderr).toBe(3);
+    expect(unknownAcl.stderr).toContain('Unknown ACL identifier');
     const unreachable = await hapctl(['frontends', '--socket', `${dir}/nope.sock`]);
     expect(unreachable.code, unreachable.stderr).toBe(5);
     expect(unreachable.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -192,6 +192,11 @@ describe('exit codes and one-line errors', () => {
     expect(exitCodeFor(new SocketConnectionError('refused', 'unix:///a.sock'))).toBe(5);
     expect(exitCodeFor(new SocketTimeoutError('slow', 'unix:///a.sock', 100))).toBe(5);
     expect(exitCodeFor(new CommandFailedError('set weight be/x 1', 'No such server.'))).toBe(6);
+    expect(
+      exitCodeFor(
+        new CommandFailedError('show acl #99', 'Unknown ACL identifier. Please use #<id> or <file>.\n'),
+      ),
+    ).toBe(3);
     expect(exitCodeFor(new InconsistentDataError('weight', []))).toBe(1);
     expect(exitCodeFor(new Error('bug'))).toBe(1);
   });

@@ -105,7 +105,6 @@ const info: CommandSpec = {
           (entry, index): Column<string> => ({
             header: `#${index + 1} ${entry.process.pid ?? ''}`.trim(),
             value: (key) => String(entry.info[key] ?? '-'),
-            align: 'right',
             flexible: true,
           }),
         ),
