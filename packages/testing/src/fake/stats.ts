@@ -236,15 +236,17 @@ function frontendObject(proxy: ProxyState): StatObject {
   return { kind: 'F', iid: proxy.iid, sid: 0, values: fill(`F:${proxy.mode}`, values) };
 }
 
-function backendObject(context: StatsContext, proxy: ProxyState): StatObject {
+function backendObject(context: StatsContext, proxy: ProxyState, counted: boolean): StatObject {
   const { weight, act, bck } = backendWeights(proxy);
   const down = proxy.servers.length > 0 && act + bck === 0;
+  // With `no-maint` / `up`, the status also tells how many servers are usable.
+  const tally = counted ? ` (${act + bck}/${proxy.servers.length})` : '';
   const values = {
     ...commonCounters(proxy),
     pxname: proxy.name,
     svname: 'BACKEND',
     slim: proxy.fullconn,
-    status: down ? 'DOWN' : 'UP',
+    status: `${down ? 'DOWN' : 'UP'}${tally}`,
     weight,
     act,
     bck,
@@ -355,7 +357,8 @@ export function statObjects(context: StatsContext, filter: StatFilter): StatObje
         out.push(serverObject(context, proxy, server));
       }
     }
-    if (proxy.backend && filter.type & 2) out.push(backendObject(context, proxy));
+    if (proxy.backend && filter.type & 2)
+      out.push(backendObject(context, proxy, filter.noMaint || filter.up));
   }
   return out;
 }

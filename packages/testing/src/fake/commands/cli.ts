@@ -77,6 +77,6 @@ export const CLI_COMMANDS: BuiltinCommand[] = [
   {
     words: ['get', 'var'],
     level: 'operator',
-    handle: (context) => err(`Variable '${context.args[2] ?? ''}' not found.`),
+    handle: () => err('Variable not found.'),
   },
 ];

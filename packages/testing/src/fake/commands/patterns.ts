@@ -285,9 +285,7 @@ function commands(kind: Kind): BuiltinCommand[] {
       words: ['prepare', kind],
       level: 'user',
       handle(context) {
-        const id = context.args[2];
-        if (!id) return err(`Missing ${Name} identifier.`);
-        const ref = resolve(context.state, kind, id, true);
+        const ref = resolve(context.state, kind, context.args[2], true);
         if (!ref) return UNKNOWN[kind];
         ref.nextVer += 1;
         ref.entries = ref.entries.filter((entry) => entry.version <= ref.currVer);
@@ -299,7 +297,8 @@ function commands(kind: Kind): BuiltinCommand[] {
       level: 'user',
       handle(context) {
         const { version, rest } = versioned(context.args, 2);
-        if (version === undefined || !rest[0]) return err(`Missing ${Name} identifier and/or version.`);
+        if (version === undefined) return err('Missing version number.');
+        if (!rest[0]) return UNKNOWN[kind];
         const ref = resolve(context.state, kind, rest[0], true);
         if (!ref) return UNKNOWN[kind];
         if (version > ref.nextVer)

@@ -1,4 +1,4 @@
-import { type CommandContext, err, errSingle, OK, type Reply } from '../command.js';
+import { type CommandContext, err, OK, type Reply } from '../command.js';
 import { emptyCounters, findFrontend } from '../state.js';
 import type { BuiltinCommand } from './types.js';
 
@@ -31,8 +31,7 @@ function setRateLimit(context: CommandContext): Reply {
     'http-compression': 'compressRateLimit',
   };
   const key = what ? keys[what] : undefined;
-  if (!key) return err(RATE_LIMIT_USAGE);
-  if (scope !== 'global') return err(`'set rate-limit ${what}' only supports 'global'.`);
+  if (!key || scope !== 'global') return err(RATE_LIMIT_USAGE);
   if (!value) return err('Expects an integer value.');
   const n = atoi(value);
   if (n < 0) return err('Value out of range.');
@@ -147,7 +146,7 @@ export const PROXY_COMMANDS: BuiltinCommand[] = [
     level: 'operator',
     handle(context) {
       const id = context.args[2];
-      if (id && id !== 'all') return errSingle('Session not found.');
+      if (id && id !== 'all') return err('Session not found.');
       return {
         text: `0x${(0x55d0c0b00000 + context.process.pid).toString(16)}: proto=unix_stream src=unix:1 fe=GLOBAL be=<NONE> srv=<none> ts=00 epoch=0 age=0s calls=1 rate=1 cpu=0 lat=0 rq[f=848000h,i=0,an=00h,rx=,wx=,ax=] rp[f=80008000h,i=0,an=00h,rx=,wx=,ax=] scf=[8,0h,fd=-1] scb=[8,1h,fd=-1] exp=\n\n`,
       };
@@ -156,7 +155,7 @@ export const PROXY_COMMANDS: BuiltinCommand[] = [
   {
     words: ['shutdown', 'session'],
     level: 'admin',
-    handle: () => errSingle("No such session (use 'show sess')."),
+    handle: () => err("No such session (use 'show sess')."),
   },
 ];
 

@@ -81,10 +81,13 @@ function setServer(context: CommandContext): Reply {
       touch(context, server);
       return OK;
     case 'health':
-      if (!server.check.enabled) return err('Health checks are not enabled on this server.');
-      if (value === 'up' || value === 'stopping') server.running = true;
-      else if (value === 'down') server.running = false;
-      else return err("'set server <srv> health' expects 'up', 'stopping', or 'down'.");
+      if (value === 'up' || value === 'stopping') {
+        server.running = true;
+        server.check.health = server.check.rise + server.check.fall - 1;
+      } else if (value === 'down') {
+        server.running = false;
+        server.check.health = 0;
+      } else return err("'set server <srv> health' expects 'up', 'stopping', or 'down'.");
       touch(context, server);
       return OK;
     case 'agent':
@@ -95,13 +98,14 @@ function setServer(context: CommandContext): Reply {
       touch(context, server);
       return OK;
     case 'agent-addr':
-      if (!server.agent.configured) return err('agent checks are not enabled on this server.');
+      if (!server.agent.configured) return errSingle('agent checks are not enabled on this server');
       if (!value || !isIp(value)) return err('invalid addr');
       server.agent.addr = value;
       return OK;
     case 'agent-port':
-      if (!server.agent.configured) return err('agent checks are not enabled on this server.');
-      if (!value || !/^\d+$/.test(value) || Number(value) > 65535) return err('provided port is not valid.');
+      if (!server.agent.configured) return errSingle('agent checks are not enabled on this server');
+      if (!value || !/^\d+$/.test(value)) return errSingle('provided port is not an integer');
+      if (Number(value) > 65535) return errSingle('provided port is not valid');
       server.agent.port = Number(value);
       return OK;
     case 'agent-send':
@@ -109,19 +113,20 @@ function setServer(context: CommandContext): Reply {
       server.agent.send = value ?? '';
       return OK;
     case 'check-addr':
-      if (!server.check.configured) return err('checks are not enabled on this server.');
+      if (!server.check.configured) return errSingle('health checks are not enabled on this server');
       if (!value || !isIp(value)) return err('invalid addr');
       server.check.addr = value;
       return OK;
     case 'check-port':
-      if (!server.check.configured) return err('checks are not enabled on this server.');
-      if (!value || !/^\d+$/.test(value) || Number(value) > 65535) return err('provided port is not valid.');
+      if (!server.check.configured) return errSingle('health checks are not enabled on this server');
+      if (!value || !/^\d+$/.test(value)) return errSingle('provided port is not an integer');
+      if (Number(value) > 65535) return errSingle('provided port is not valid');
       server.check.port = Number(value);
       return OK;
     case 'fqdn':
       if (!value) return err('set server <b>/<s> fqdn requires a FQDN.');
-      server.fqdn = value;
-      return OK;
+      // Without a `resolvers` section (the fake has none) HAProxy refuses.
+      return err('set server <b>/<s> fqdn failed because no resolution is configured.');
     case 'addr': {
       if (!value || !isIp(value)) return err(`Invalid addr '${value ?? ''}' by 'stats socket command'`);
       let port = server.port;
@@ -326,7 +331,8 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
       const found = locate(context, context.args[3]);
       if (isReply(found)) return found;
       const value = context.args[4];
-      if (!value || !/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
+      if (!value) return err('Require <maxconn>.');
+      if (!/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
       found.server.maxconn = Number(value);
       return OK;
     },

@@ -18,15 +18,46 @@ function storeName(store: string): string {
   return `${match[1]}(${Number(ms?.[1] ?? 0) * factor})`;
 }
 
+/** HAProxy prints stored data in the order of its data-type list, not in `store` order. */
+const DATA_ORDER = [
+  'server_id',
+  'gpt0',
+  'gpc0',
+  'gpc0_rate',
+  'conn_cnt',
+  'conn_rate',
+  'conn_cur',
+  'sess_cnt',
+  'sess_rate',
+  'http_req_cnt',
+  'http_req_rate',
+  'http_err_cnt',
+  'http_err_rate',
+  'bytes_in_cnt',
+  'bytes_in_rate',
+  'bytes_out_cnt',
+  'bytes_out_rate',
+  'gpc1',
+  'gpc1_rate',
+  'server_key',
+  'http_fail_cnt',
+  'http_fail_rate',
+  'gpt',
+  'gpc',
+  'gpc_rate',
+];
+
+const rank = (store: string) => DATA_ORDER.indexOf(store.replace(/\(.*$/, ''));
+
 function entryLine(
   context: CommandContext,
   table: StickTableState,
   entry: TableEntry,
   index: number,
 ): string {
-  const data = table.store.map(
-    (store) => `${storeName(store)}=${entry.data[store.replace(/\(.*$/, '')] ?? 0}`,
-  );
+  const data = [...table.store]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((store) => `${storeName(store)}=${entry.data[store.replace(/\(.*$/, '')] ?? 0}`);
   const pointer = (0x55d0c0c00000 + index * 0x80).toString(16);
   const exp = Math.max(0, entry.expire - context.now);
   return `0x${pointer}: key=${entry.key} use=0 exp=${exp} ${data.join(' ')}`.trimEnd();
@@ -58,7 +89,8 @@ function filterEntries(args: string[], table: StickTableState): TableEntry[] | R
       le: (a) => a <= value,
     };
     const test = op ? compare[op] : undefined;
-    if (!test) return err('Require and operator among "eq", "ne", "le", "ge", "lt", "gt"');
+    if (!test)
+      return err(`Filter entry #${i / 3 + 1}: Require and operator among "eq", "ne", "le", "ge", "lt", "gt"`);
     entries = entries.filter((entry) => test(entry.data[type] ?? 0));
   }
   return entries;
@@ -95,7 +127,9 @@ export const TABLE_COMMANDS: BuiltinCommand[] = [
     handle(context) {
       const table = tableOf(context, context.args[2]);
       if (!table) return err('No such table');
-      if (context.args[3] !== 'key' || context.args[4] === undefined) return err('"key" value expected');
+      if (context.args[3] === undefined) return OK;
+      if (context.args[3] !== 'key') return err('"key" value expected');
+      if (context.args[4] === undefined) return err('Key value expected');
       const key = context.args[4];
       let entry = table.entries.find((candidate) => candidate.key === key);
       if (!entry) {
