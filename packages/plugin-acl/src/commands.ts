@@ -10,7 +10,7 @@ import {
   NotFoundError,
   only,
   type PatternId,
-  type PatternListRow,
+  type PatternReference,
   type ProcessValue,
   parseAclEntries,
   parseAclList,
@@ -30,8 +30,8 @@ export interface AclEntryRef {
 }
 
 /** Every process must list the same ACLs (by id and file); the first process's rows are returned. */
-function sameRows(values: ReadonlyArray<ProcessValue<PatternListRow[]>>): PatternListRow[] {
-  const key = (rows: PatternListRow[]) => rows.map((row) => `${row.id}\u0000${row.file}`).join('\n');
+function sameRows(values: ReadonlyArray<ProcessValue<PatternReference[]>>): PatternReference[] {
+  const key = (rows: PatternReference[]) => rows.map((row) => `${row.id}\u0000${row.file}`).join('\n');
   const first = values[0]!.value;
   if (values.some(({ value }) => key(value) !== key(first)))
     throw new InconsistentDataError('show acl', values);

@@ -69,7 +69,8 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
 
   test('list and show (seed parity: show_acl, show_acl(id))', async () => {
     const list = await hap.acl.list();
-    expect(list.map((row) => row.file)).toEqual(expect.arrayContaining([ips, paths, '']));
+    expect(list.map((row) => row.file)).toEqual(expect.arrayContaining([ips, paths, undefined]));
+    expect(list.find((item) => item.file === paths)).toMatchObject({ currentVersion: 0, entryCount: 2 });
     const row = list.find((item) => item.file === paths)!;
     expect(row.description).toContain('pattern loaded from file');
     const byId = await hap.acl.show(row.id);
@@ -89,7 +90,11 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
       index: 'tree',
       pattern: '/extra',
     });
-    await expect(hap.acl.get(paths, '/nomatch')).resolves.toMatchObject({ match: false, pattern: undefined });
+    await expect(hap.acl.get(paths, '/nomatch')).resolves.toEqual({
+      match: false,
+      type: 'beg',
+      caseSensitive: true,
+    });
     await hap.acl.del(paths, '/extra');
     for (const reply of await rawShow(paths)) expect(reply).not.toContain('/extra');
     await expect(hap.acl.del(paths, '/extra')).rejects.toBeInstanceOf(CommandFailedError);

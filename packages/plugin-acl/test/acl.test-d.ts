@@ -1,5 +1,5 @@
 import { HAProxy } from '@haproxyadmin/sdk';
-import type { AclEntry, AclMatch, CallOptions, PatternListRow } from '@haproxyadmin/sdk/plugin';
+import type { AclEntry, AclMatch, CallOptions, PatternReference } from '@haproxyadmin/sdk/plugin';
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   type AclEntryRef,
@@ -17,7 +17,7 @@ type Id = number | string;
 describe('hap.acl types', () => {
   test('exact signatures, no any', async () => {
     const hap = await HAProxy.connect({ socketDir: '/run/haproxy', plugins: [aclPlugin()] });
-    expectTypeOf(hap.acl.list).toEqualTypeOf<(options?: CallOptions) => Promise<PatternListRow[]>>();
+    expectTypeOf(hap.acl.list).toEqualTypeOf<(options?: CallOptions) => Promise<PatternReference[]>>();
     expectTypeOf(hap.acl.show).toEqualTypeOf<(id: Id, options?: CallOptions) => Promise<AclEntry[]>>();
     expectTypeOf(hap.acl.add).toEqualTypeOf<
       (id: Id, pattern: string, options?: CallOptions) => Promise<void>

@@ -10,6 +10,7 @@ import {
   InconsistentDataError,
   InvalidArgumentError,
   PatternKindError,
+  ProtocolError,
   type ProcessOutcome,
   type ProcessRef,
   type RunOptions,
@@ -65,8 +66,12 @@ describe('ACL plugin (captured replies)', () => {
       index: 'tree',
       pattern: '/foo',
     });
-    await expect(hap.acl.get(0, '/nomatch')).resolves.toMatchObject({ match: false, pattern: undefined });
-    await expect(hap.acl.get(2, '/x')).rejects.toThrow(/unexpected `get acl` reply/);
+    await expect(hap.acl.get(0, '/nomatch')).resolves.toEqual({
+      match: false,
+      type: 'beg',
+      caseSensitive: true,
+    });
+    await expect(hap.acl.get(2, '/x')).rejects.toBeInstanceOf(ProtocolError);
     await expect(hap.acl.get(6, '/x')).rejects.toBeInstanceOf(PatternKindError);
   });
 

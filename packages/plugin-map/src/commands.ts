@@ -11,7 +11,7 @@ import {
   NotFoundError,
   only,
   type PatternId,
-  type PatternListRow,
+  type PatternReference,
   type ProcessValue,
   parseMapEntries,
   parseMapList,
@@ -42,8 +42,8 @@ export const listMaps = /* @__PURE__ */ defineCommand({
   id: 'show map',
   serialize: () => 'show map',
   parse: (reply) => parseMapList(reply),
-  merge: (values: ReadonlyArray<ProcessValue<PatternListRow[]>>): PatternListRow[] => {
-    const key = (rows: PatternListRow[]) => rows.map((row) => `${row.id}\u0000${row.file}`).join('\n');
+  merge: (values: ReadonlyArray<ProcessValue<PatternReference[]>>): PatternReference[] => {
+    const key = (rows: PatternReference[]) => rows.map((row) => `${row.id}\u0000${row.file}`).join('\n');
     const first = values[0]!.value;
     if (values.some(({ value }) => key(value) !== key(first)))
       throw new InconsistentDataError('show map', values);

@@ -100,7 +100,11 @@ describeWithHAProxy('plugin-map on real HAProxy (2 processes)', () => {
     await expect(hap.map.set(routes, '/nokey', 'x')).rejects.toBeInstanceOf(CommandFailedError);
     await hap.map.del(routes, '/v2');
     for (const reply of await rawShow(routes)) expect(reply).not.toContain('/v2');
-    await expect(hap.map.get(routes, '/zzz')).resolves.toMatchObject({ found: false, value: undefined });
+    await expect(hap.map.get(routes, '/zzz')).resolves.toEqual({
+      found: false,
+      type: 'beg',
+      caseSensitive: true,
+    });
     const [first] = await hap.map.show(routes);
     expect(first!.ref).toMatch(/^0x/);
   });

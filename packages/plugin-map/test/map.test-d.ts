@@ -1,5 +1,5 @@
 import { HAProxy } from '@haproxyadmin/sdk';
-import type { CallOptions, MapEntry, MapMatch, PatternListRow } from '@haproxyadmin/sdk/plugin';
+import type { CallOptions, MapEntry, MapMatch, PatternReference } from '@haproxyadmin/sdk/plugin';
 import { describe, expectTypeOf, test } from 'vitest';
 import { aclPlugin } from '@haproxyadmin/plugin-acl';
 import {
@@ -18,7 +18,7 @@ type Id = number | string;
 describe('hap.map types', () => {
   test('exact signatures, no any', async () => {
     const hap = await HAProxy.connect({ socketDir: '/run/haproxy', plugins: [mapPlugin()] });
-    expectTypeOf(hap.map.list).toEqualTypeOf<(options?: CallOptions) => Promise<PatternListRow[]>>();
+    expectTypeOf(hap.map.list).toEqualTypeOf<(options?: CallOptions) => Promise<PatternReference[]>>();
     expectTypeOf(hap.map.show).toEqualTypeOf<(id: Id, options?: CallOptions) => Promise<MapEntry[]>>();
     expectTypeOf(hap.map.add).toEqualTypeOf<
       (id: Id, key: string, value: string, options?: CallOptions) => Promise<void>

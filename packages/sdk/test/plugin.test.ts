@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { HAProxy } from '../src/index.js';
 import {
   AggregateProcessError,
+  type CallOptions,
   type CommandContext,
   CommandFailedError,
   defineCommand,
@@ -159,7 +160,10 @@ describe('plugin namespaces', () => {
     const seen: number[] = [];
     const twice = defineCommand({
       id: 'set greeting twice',
-      run: async (context: CommandContext<{ onStep?: (step: number) => void }>, name: string) => {
+      run: async (
+        context: CommandContext<CallOptions & { onStep?: (step: number) => void }>,
+        name: string,
+      ) => {
         await context.execute(setGreeting, name, 'one');
         context.options.onStep?.(1);
         await context.execute(setGreeting, name, 'two');

@@ -29,7 +29,6 @@ import type {
  *   parse: (reply, _args, { line }) => expectEmptyReply(reply, line),
  * });
  */
-/* @__NO_SIDE_EFFECTS__ */
 export function defineCommand<const A extends readonly unknown[], P>(
   spec: LineCommandSpec<A, P, 'per-process'> & { readonly merge: 'per-process' },
 ): Command<A, ProcessOutcome<P>[], CallOptions>;
@@ -44,6 +43,7 @@ export function defineCommand<const A extends readonly unknown[], P>(
 export function defineCommand<const A extends readonly unknown[], R, O extends CallOptions = CallOptions>(
   spec: ScriptCommandSpec<A, R, O>,
 ): Command<A, R, O>;
+/* @__NO_SIDE_EFFECTS__ */
 export function defineCommand(
   spec:
     | LineCommandSpec<unknown[], unknown, MergeOption<unknown>>

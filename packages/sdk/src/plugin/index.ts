@@ -6,20 +6,23 @@ export { defineCommand, definePlugin, type PluginSpec } from './define.js';
 export { createCommandContext, executeCommand } from './execute.js';
 export { checkPlugins, installPlugins, RESERVED_NAMESPACES } from './install.js';
 export { expectEmptyReply, forEachProcess, only } from './helpers.js';
-// TEMPORARY: switch to the parsers of @haproxyadmin/protocol when they land.
+// Parse helpers for the ACL/map/table outputs (from @haproxyadmin/protocol, so plugins need no second dependency).
 export {
   type AclEntry,
   type AclMatch,
   type MapEntry,
   type MapMatch,
-  type PatternListRow,
+  type PatternReference,
+  type StickTable,
+  type StickTableEntry,
   parseAclEntries,
   parseAclList,
   parseAclMatch,
   parseMapEntries,
   parseMapList,
   parseMapMatch,
-} from './temporary-parsers.js';
+  parseTable,
+} from '@haproxyadmin/protocol';
 export {
   formatPatternId,
   PatternKindError,

@@ -3,12 +3,11 @@
  * silently writes into an ACL, and `add map <acl file>` tries to. These helpers resolve an id and
  * check its kind before anything is written.
  */
-import { HAProxyError, InvalidArgumentError } from '@haproxyadmin/protocol';
+import { HAProxyError, InvalidArgumentError, parseAclList, parseMapList } from '@haproxyadmin/protocol';
 import { quoteArgument } from './quote.js';
 import { NotFoundError } from '../errors.js';
 import { settle } from '../core/settle.js';
 import type { CommandContext } from './types.js';
-import { parseAclList, parseMapList } from './temporary-parsers.js';
 
 /** An ACL or map: its numeric id (HAProxy's `#<id>`) or the file path it was loaded from. */
 export type PatternId = number | string;
@@ -66,7 +65,7 @@ export function formatPatternId(id: PatternId, kind: PatternKind = 'map'): strin
 }
 
 /** True when `id` designates `row` (by number or by file). */
-const designates = (row: { id: number; file: string }, id: PatternId): boolean =>
+const designates = (row: { id: number; file: string | undefined }, id: PatternId): boolean =>
   typeof id === 'number' ? row.id === id : row.file === id;
 
 /**
