@@ -18,6 +18,8 @@ export interface StatObject {
   backend?: string | undefined;
   /** Aggregated over processes (sums for counters, same-or-inconsistent for status…). */
   stats: Stats;
+  /** Fields the processes disagree on (left out of `stats`; see `perProcess`). */
+  inconsistent: string[];
   perProcess: ProcessStats[];
 }
 
@@ -32,6 +34,7 @@ export interface StatsView {
 interface SnapshotObject {
   readonly name: string;
   readonly stats: Readonly<Record<string, StatValue>>;
+  readonly inconsistent: readonly string[];
   readonly perProcess: ReadonlyArray<{
     readonly process: ProcessRef;
     readonly stats: Readonly<Record<string, StatValue>>;
@@ -44,6 +47,7 @@ function objectOf(kind: StatObject['kind'], item: SnapshotObject, backend?: stri
     name: item.name,
     backend,
     stats: { ...item.stats },
+    inconsistent: [...item.inconsistent],
     perProcess: item.perProcess.map((entry) => ({ process: entry.process, stats: { ...entry.stats } })),
   };
 }

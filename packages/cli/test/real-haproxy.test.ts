@@ -76,7 +76,8 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
     const s2 = servers.find((server) => server.backend === 'be_app' && server.name === 's2')!;
     expect(s2).toMatchObject({ status: 'no check', processes: 2 });
     expect((s2.stats as Record<string, unknown>).weight).toBe(20);
-    expect(Object.keys(s2)).toEqual(['name', 'backend', 'status', 'processes', 'stats']);
+    expect(Object.keys(s2)).toEqual(['name', 'backend', 'status', 'processes', 'stats', 'inconsistent']);
+    expect(s2.inconsistent).toEqual([]);
   });
 
   it('frontends: a table with one row per frontend and the process count', async () => {
@@ -106,6 +107,13 @@ describeWithHAProxy('hapctl on real HAProxy (2 processes)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('be_app/s1');
     expect(await haproxy.send('get weight be_app/s1', admin)).toBe('42 (initial 10)\n\n');
+    // Only one process changed: the aggregated view says the processes disagree.
+    const table = await hapctl(['servers', 'be_app/s1', '--socket-dir', dir]);
+    expect(table.stdout).toMatch(/^be_app\s+s1\s+no check\s+MIXED\s/m);
+    const json = await hapctl(['servers', 'be_app/s1', '--json', '--socket-dir', dir]);
+    expect((JSON.parse(json.stdout) as Array<{ inconsistent: string[] }>)[0]!.inconsistent).toContain(
+      'weight',
+    );
   });
 
   it('a write that the operator-level process refuses: partial failure, exit 4, per-process report', async () => {

@@ -151,6 +151,7 @@ export function objectJson(object: StatObject, withPerProcess: boolean): Record<
   out.status = statusOf(object);
   out.processes = object.perProcess.length;
   out.stats = object.stats;
+  out.inconsistent = object.inconsistent;
   if (withPerProcess) {
     out.perProcess = object.perProcess.map((entry) => ({
       process: processJson(entry.process),
@@ -185,7 +186,11 @@ function statColumns(context: Context, kind: StatObject['kind'], perProcess: boo
   const s = context.style;
   const c = (header: string, key: string, format = count, priority = 1): Column<Row> => ({
     header,
-    value: (row) => format(row.stats[key] ?? null),
+    // Aggregated rows: a field the processes disagree on says so instead of a misleading value.
+    value: (row) =>
+      !row.process && row.object.inconsistent.includes(key)
+        ? s.yellow('MIXED')
+        : format(row.stats[key] ?? null),
     align: 'right',
     priority,
   });

@@ -25,6 +25,11 @@ interface Tracked {
   changedAt: number;
 }
 
+/** A server's weight, or `MIXED` when processes disagree. */
+function weightText(object: StatObject): string {
+  return object.inconsistent.includes('weight') ? 'MIXED' : count(object.stats.weight ?? null);
+}
+
 /** Remembers what each object looked like, to highlight and list what changed. */
 export class ChangeTracker {
   private readonly seen = new Map<string, Tracked>();
@@ -37,7 +42,7 @@ export class ChangeTracker {
     const visit = (label: string, object: StatObject) => {
       const key = `${object.kind}:${label}`;
       const status = statusOf(object);
-      const weight = object.kind === 'server' ? count(object.stats.weight ?? null) : '';
+      const weight = object.kind === 'server' ? weightText(object) : '';
       const before = this.seen.get(key);
       if (before && (before.status !== status || before.weight !== weight)) {
         const parts: string[] = [];
@@ -147,9 +152,7 @@ export function renderFrame(
         {
           header: 'WEIGHT',
           value: (object) =>
-            tracker.recent(object)
-              ? s.inverse(s.yellow(count(object.stats.weight ?? null)))
-              : count(object.stats.weight ?? null),
+            tracker.recent(object) ? s.inverse(s.yellow(weightText(object))) : weightText(object),
           align: 'right',
           priority: 8,
         },
