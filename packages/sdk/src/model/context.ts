@@ -125,8 +125,26 @@ export class ModelContext {
   }
 }
 
+const selections = new WeakMap<readonly ProcessDump<unknown>[], Map<ReadMode, Dumped<unknown>[] | Error>>();
+
+/**
+ * The dumps a read needs, as `settle()` would give them. Memoized per delivered dump, since every
+ * reader that shared a dump asks the same question (6,000 coalesced reads, one answer).
+ */
 function select<T>(command: string, dumps: readonly ProcessDump<T>[], mode: ReadMode): Dumped<T>[] {
-  const needed = mode === 'all' ? dumps : dumps.filter((dump) => dump.process.current);
-  const values = settle(command, needed);
-  return values.map((value, index) => ({ process: needed[index]!.process, value }));
+  let cache = selections.get(dumps);
+  if (!cache) selections.set(dumps, (cache = new Map()));
+  let selected = cache.get(mode);
+  if (!selected) {
+    const needed = mode === 'all' ? dumps : dumps.filter((dump) => dump.process.current);
+    try {
+      const values = settle(command, needed);
+      selected = values.map((value, index) => ({ process: needed[index]!.process, value }));
+    } catch (error) {
+      selected = error instanceof Error ? error : new Error(String(error));
+    }
+    cache.set(mode, selected);
+  }
+  if (selected instanceof Error) throw selected;
+  return selected as Dumped<T>[];
 }

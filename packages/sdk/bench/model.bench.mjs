@@ -1,0 +1,112 @@
+// Object-model benchmarks on the lab fleet (not a test). Runs against the built dist.
+//
+//   bash /work/shared/lab/fleet.sh start /tmp/fleet 4 200 10 50 23000
+//   pnpm --filter @haproxyadmin/sdk... build
+//   node --expose-gc packages/sdk/bench/model.bench.mjs /tmp/fleet/sock [rounds]
+//   python3 /work/shared/lab/floor.py /tmp/fleet/sock      # the raw floor, same run
+//
+// Tasks: snapshot() of every object (target <= 2x the raw `show stat` floor), the seed-style
+// inventory (name, status, weight, scur of every server through Promise.all, target <= 4x), and
+// memory across 1,000 repeated snapshots (heapUsed before/after, with gc).
+import { execFileSync } from 'node:child_process';
+import { HAProxy } from '../dist/index.js';
+
+const socketDir = process.argv[2] ?? '/tmp/fleet/sock';
+const rounds = Number(process.argv[3] ?? 15);
+const floorScript = '/work/shared/lab/floor.py';
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function time(fn) {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+async function timed(name, fn) {
+  await fn(); // warm-up
+  const samples = [];
+  for (let i = 0; i < rounds; i++) samples.push(await time(fn));
+  return { name, median: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
+}
+
+function floor() {
+  // floor.py also sets every weight to 7 (its bulk_weight task); we only use its show_stat time.
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const out = JSON.parse(execFileSync('python3', [floorScript, socketDir], { encoding: 'utf8' }));
+    samples.push(out.show_stat.ms);
+  }
+  return median(samples);
+}
+
+const hap = await HAProxy.connect({ socketDir, timeout: 10_000 });
+const servers = await hap.servers();
+console.log(`fleet: ${(await hap.processIds()).length} processes, ${servers.length} servers`);
+
+const floorMs = floor();
+
+const snapshot = await timed('snapshot()', async () => {
+  const result = await hap.snapshot();
+  if (result.servers.length !== servers.length) throw new Error('incomplete snapshot');
+});
+
+const snapshotRead = await timed('snapshot() + status/weight/scur of every server', async () => {
+  const result = await hap.snapshot();
+  let total = 0;
+  for (const entry of result.servers) {
+    entry.value('status');
+    entry.value('uweight');
+    total += entry.value('scur') ?? 0;
+  }
+  return total;
+});
+
+const inventory = await timed('inventory (Promise.all of name/status/weight/scur per server)', async () => {
+  const rows = await Promise.all(
+    servers.map(async (server) => {
+      const [status, weight, scur] = await Promise.all([
+        server.status(),
+        server.weight(),
+        server.metric('scur'),
+      ]);
+      return { name: server.name, status, weight, scur };
+    }),
+  );
+  if (rows.length !== servers.length) throw new Error('incomplete inventory');
+});
+
+const discoverInventory = await timed('discover + inventory (hap.servers() then Promise.all)', async () => {
+  const list = await hap.servers();
+  await Promise.all(
+    list.map((server) => Promise.all([server.status(), server.weight(), server.metric('scur')])),
+  );
+});
+
+// Memory: heapUsed after 10 snapshots and after 1,000 more, keeping only the last one each time
+// (one snapshot is live at both points), with gc before each measure.
+let last;
+for (let i = 0; i < 10; i++) last = await hap.snapshot();
+globalThis.gc?.();
+const before = process.memoryUsage().heapUsed;
+for (let i = 0; i < 1000; i++) last = await hap.snapshot();
+globalThis.gc?.();
+const after = process.memoryUsage().heapUsed;
+if (last.servers.length !== servers.length) throw new Error('incomplete snapshot');
+
+await hap.close();
+
+const ratio = (ms) => (ms / floorMs).toFixed(2);
+console.log(`raw floor (floor.py show_stat, median of 5): ${floorMs.toFixed(1)} ms`);
+for (const result of [snapshot, snapshotRead, inventory, discoverInventory]) {
+  console.log(
+    `${result.name}: median ${result.median.toFixed(1)} ms (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)}) = ${ratio(result.median)}x floor`,
+  );
+}
+console.log(
+  `memory: heapUsed ${(before / 1e6).toFixed(1)} MB after 10 snapshots, ${(after / 1e6).toFixed(1)} MB after 1,000 more (${globalThis.gc ? 'with' : 'WITHOUT'} gc; run node --expose-gc)`,
+);

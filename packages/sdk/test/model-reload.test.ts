@@ -1,0 +1,106 @@
+/**
+ * Handles across a master-worker reload, on the fake cluster behind its master CLI: ids renumbered,
+ * an old worker left serving a held connection. Counters include the old worker; configuration
+ * reads and writes follow the current workers; handles keep addressing the same names.
+ */
+import { createConnection, type Socket } from 'node:net';
+import { createFakeCluster, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HAProxy, NotFoundError } from '../src/index.js';
+
+const config = (servers: string) => `
+global
+    stats socket \${dir}/admin\${index}.sock mode 600 level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:\${port:fe}
+    default_backend be_app
+backend be_app
+${servers}
+`;
+
+const BEFORE = config(`    server s1 127.0.0.1:8001 weight 10
+    server s2 127.0.0.1:8002 weight 20
+    server gone 127.0.0.1:8003`);
+// The reload reorders the servers (sids change), drops one and changes s2's weight.
+const AFTER = config(`    server s0 127.0.0.1:8000
+    server s2 127.0.0.1:8002 weight 30
+    server s1 127.0.0.1:8001 weight 10`);
+
+describe('handles across a reload (fake cluster behind a master CLI)', () => {
+  let cluster: FakeCluster | undefined;
+  let held: Socket | undefined;
+  let hap: HAProxy | undefined;
+
+  afterEach(async () => {
+    held?.destroy();
+    await hap?.close();
+    await cluster?.close();
+  });
+
+  it('counters include the old worker, config reads and writes use the current ones, names not ids', async () => {
+    cluster = await createFakeCluster({ processes: 2, master: true, config: BEFORE });
+    hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+    const [s2] = await hap.server('s2', { backend: 'be_app' });
+    const [gone] = await hap.server('gone', { backend: 'be_app' });
+    expect(s2!.sid).toBe(2);
+    expect(await s2!.weight()).toBe(20);
+    cluster.processes[0]!.simulateTraffic({ backend: 'be_app', server: 's2', requests: 5 });
+    cluster.processes[1]!.simulateTraffic({ backend: 'be_app', server: 's2', requests: 3 });
+    expect(await s2!.metric('stot')).toBe(8);
+
+    // Keep a connection open to process 1 so that it stays as an old worker after the reload.
+    const oldSocket = cluster.processes[0]!.sockets[0]!.address;
+    held = createConnection(oldSocket);
+    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
+    held.write('prompt\n');
+    await new Promise<void>((resolve) => held!.once('data', () => resolve())); // the fake accepted it
+    expect(cluster.processes[0]!.connections).toBeGreaterThan(0);
+    await cluster.reload(AFTER);
+    expect(cluster.failedReloads).toBe(0);
+    expect(cluster.oldProcesses).toHaveLength(1);
+    cluster.processes[0]!.simulateTraffic({ backend: 'be_app', server: 's2', requests: 2 });
+
+    // The executor re-reads `show proc` once the master has closed its connection (as a reload does).
+    let processes = await hap.executor.processes();
+    for (let i = 0; i < 100 && !processes.some((process) => !process.current); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      processes = await hap.executor.processes();
+    }
+    expect(processes.filter((process) => process.current)).toHaveLength(2);
+    expect(processes.filter((process) => !process.current)).toHaveLength(1);
+
+    // s2 is now sid 1 (was 2) with weight 30: the handle reads s2's own data by name.
+    expect(await s2!.weight()).toBe(30); // current workers only (the old one says 20)
+    expect(await s2!.metric('stot')).toBe(5 + 2); // old worker (5) + new workers (2 + 0)
+    expect((await s2!.statsPerProcess()).map(({ process }) => process.current)).toContain(false);
+    // `gone` exists only on the old worker: configuration reads do not see it, counters do.
+    await expect(gone!.weight()).rejects.toBeInstanceOf(NotFoundError);
+    expect(await gone!.metric('stot')).toBe(0);
+    await expect(hap.server('gone', { backend: 'be_app' })).rejects.toBeInstanceOf(NotFoundError);
+
+    // A write goes to the current workers only; the old one is left alone.
+    await s2!.setWeight(40);
+    const current = cluster.processes.map((process) => process.sockets[0]!.address);
+    for (const socket of current)
+      expect(await sendRaw(socket, 'get weight be_app/s2')).toBe('40 (initial 30)\n\n');
+    held.write('get weight be_app/s2\n');
+    const reply = await new Promise<string>((resolve) => {
+      let text = '';
+      held!.on('data', (chunk) => {
+        text += chunk.toString();
+        if (text.includes('(initial')) resolve(text);
+      });
+    });
+    expect(reply).toContain('20 (initial 20)');
+
+    // A new lookup refreshes the captured id; the same instance is returned.
+    const [again] = await hap.server('s2', { backend: 'be_app' });
+    expect(again).toBe(s2);
+    expect(s2!.sid).toBe(2);
+  });
+});
