@@ -1,0 +1,88 @@
+/**
+ * The map plugin against the fake HAProxy cluster of @haproxyadmin/testing (no HAProxy needed): the
+ * same behaviour as on the real one, plus faults only a fake can inject.
+ */
+import { HAProxy } from '@haproxyadmin/sdk';
+import { AggregateProcessError, PatternKindError } from '@haproxyadmin/sdk/plugin';
+import { command, err } from '@haproxyadmin/testing';
+import { setupFakeCluster } from '@haproxyadmin/testing/vitest';
+import { describe, expect, test } from 'vitest';
+import { mapPlugin } from '../src/index.js';
+
+const config = `
+global
+  stats socket \${dir}/admin\${index}.sock level admin
+defaults
+  mode http
+frontend fe
+  bind 127.0.0.1:\${port:http}
+  acl blocked src -f \${dir}/ips.acl
+  http-request deny if blocked
+  use_backend %[path,map_beg(\${dir}/routes.map,be_app)]
+backend be_app
+  server s1 127.0.0.1:\${port:srv}
+`;
+
+describe('plugin-map on the fake cluster (2 processes)', () => {
+  const cluster = setupFakeCluster({
+    processes: 2,
+    config,
+    files: { 'ips.acl': '10.0.0.0/8\n', 'routes.map': '/api be_api\n/static be_app\n' },
+  });
+  const connect = () => HAProxy.connect({ socketDir: cluster.current.socketDir, plugins: [mapPlugin()] });
+
+  test('replace stages payloads on every process, then commits everywhere', async () => {
+    const hap = await connect();
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      const entries = Object.fromEntries(
+        Array.from({ length: 3000 }, (_, index) => [`/r${index}`, `be_${index}`]),
+      );
+      const result = await hap.map.replace(routes, entries);
+      expect(result.processes.map((item) => item.committed)).toEqual([true, true]);
+      for (const fake of cluster.current.processes) {
+        const lines = fake.calls.map((call) => call.line);
+        expect(lines.filter((line) => line.startsWith('add map @')).length).toBeGreaterThan(3);
+        expect(lines.filter((line) => line.startsWith('commit map @'))).toHaveLength(1);
+        expect(fake.calls.some((call) => call.payload?.split('\n').length! > 100)).toBe(true);
+      }
+      await expect(hap.map.get(routes, '/r2999/x')).resolves.toMatchObject({ found: true, value: 'be_2999' });
+    } finally {
+      await hap.close();
+    }
+  });
+
+  test('a fault injected on one process: nothing is committed anywhere, the map is unchanged', async () => {
+    const hap = await connect();
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      const before = await Promise.all(
+        cluster.current.processes.map((fake) => fake.send(`show map ${routes}`)),
+      );
+      cluster.current.processes[1]!.use(command(/^add map @/, () => err('Failed to add a key.')));
+      const error = await hap.map.replace(routes, { '/x': 'y' }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AggregateProcessError);
+      expect((error as AggregateProcessError).outcomes.map((outcome) => outcome.ok)).toEqual([true, false]);
+      for (const fake of cluster.current.processes) {
+        expect(fake.calls.some((call) => call.line.startsWith('commit'))).toBe(false);
+      }
+      expect(
+        await Promise.all(cluster.current.processes.map((fake) => fake.send(`show map ${routes}`))),
+      ).toEqual(before);
+    } finally {
+      await hap.close();
+    }
+  });
+
+  test('an ACL id is refused as a map', async () => {
+    const hap = await connect();
+    try {
+      await expect(hap.map.add(0, '/v2', 'be_api')).rejects.toBeInstanceOf(PatternKindError);
+      for (const fake of cluster.current.processes) {
+        expect(fake.calls.some((call) => call.line.startsWith('add map'))).toBe(false);
+      }
+    } finally {
+      await hap.close();
+    }
+  });
+});
