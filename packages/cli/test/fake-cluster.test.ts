@@ -2,6 +2,9 @@
  * `hapctl` as a user runs it (the built dist, a child process) against the fake HAProxy cluster:
  * 4 processes, sockets in one folder.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeCluster } from '@haproxyadmin/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONFIG, DEMO_FILES } from '../src/demo-config.js';
@@ -46,6 +49,23 @@ describe('hapctl on a 4-process fake cluster', () => {
     const viaEnv = await hapctl(['backends'], { env: { HAPCTL_SOCKET_DIR: dir } });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     expect(viaEnv.stdout).toMatch(/^be_app\s+UP/m);
+    // ~/.config/hapctl/config.json of the user running hapctl
+    const home = mkdtempSync(join(tmpdir(), 'hapctl-home-'));
+    mkdirSync(join(home, '.config', 'hapctl'), { recursive: true });
+    writeFileSync(
+      join(home, '.config', 'hapctl', 'config.json'),
+      JSON.stringify({ socketDir: dir, timeout: 3000 }),
+    );
+    const viaHome = await hapctl(['frontends', '--json'], { env: { HOME: home } });
+    expect(viaHome.code, viaHome.stderr).toBe(0);
+    expect((JSON.parse(viaHome.stdout) as unknown[]).length).toBe(2);
+    // --config FILE, and flags winning over it
+    const other = join(home, 'other.json');
+    writeFileSync(other, JSON.stringify({ socket: `${dir}/haproxy1.sock` }));
+    const viaFlag = await hapctl(['frontends', '--json', '--config', other]);
+    expect((JSON.parse(viaFlag.stdout) as Array<{ processes: number }>)[0]!.processes).toBe(1);
+    const flagWins = await hapctl(['frontends', '--json', '--config', other, '--socket-dir', dir]);
+    expect((JSON.parse(flagWins.stdout) as Array<{ processes: number }>)[0]!.processes).toBe(4);
   });
 
   it('server drain: applied on every process, visible per process', async () => {

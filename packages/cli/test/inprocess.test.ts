@@ -111,6 +111,32 @@ describe('hapctl in a terminal (in-process)', () => {
     }
   });
 
+  it('watch without a terminal prints frame after frame until SIGINT', async () => {
+    const io = captureIo();
+    let interrupt: (() => void) | undefined;
+    io.onSignal = (signal, listener) => {
+      if (signal === 'SIGINT') interrupt = listener;
+      return () => {
+        if (signal === 'SIGINT') interrupt = undefined;
+      };
+    };
+    const running = run(['watch', '--interval', '50ms', ...source], io);
+    const deadline = Date.now() + 5000;
+    while ((io.out().match(/^hapctl watch/gm)?.length ?? 0) < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(interrupt).toBeDefined();
+    await cluster.processes[0]!.send('set weight be_db/db1 9');
+    while (!io.out().includes('be_db/db1: weight') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    interrupt!();
+    expect(await running).toBe(0);
+    expect(interrupt).toBeUndefined(); // the handler was removed
+    expect(io.out()).not.toContain('\x1b[');
+    expect(io.out()).toMatch(/server be_db\/db1: weight 1 → MIXED/);
+  });
+
   it('--master: every worker behind a master CLI', async () => {
     const mastered = await createFakeCluster({
       processes: 3,

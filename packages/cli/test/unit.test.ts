@@ -234,6 +234,16 @@ describe('run() in-process: usage and help', () => {
     expect(group.out()).toContain('map replace');
   });
 
+  it('every command has help with its usage and options', async () => {
+    const { COMMANDS } = await import('../src/index.js');
+    for (const command of COMMANDS) {
+      const io = captureIo();
+      expect(await run([...command.name.split(' '), '--help'], io)).toBe(0);
+      expect(io.out()).toContain(`hapctl ${command.usage[0]}`);
+      for (const option of command.options ?? []) expect(io.out()).toContain(`--${option}`);
+    }
+  });
+
   it('unknown command: one line with a suggestion, exit 2', async () => {
     const io = captureIo();
     expect(await run(['servres'], io)).toBe(2);
