@@ -123,8 +123,7 @@ export const delAclEntry = /* @__PURE__ */ defineCommand({
         only(await context.run(show, { targets: [process], idempotent: true }), show),
       );
       const refs = entries.filter((entry) => entry.value === patternOrRef).map((entry) => entry.ref);
-      if (refs.length === 0)
-        throw new InvalidArgumentError(`pattern ${JSON.stringify(patternOrRef)} not found`);
+      if (refs.length === 0) throw new NotFoundError('acl entry', patternOrRef);
       for (const ref of refs) {
         const line = `del acl ${acl} #${ref}`;
         expectEmptyReply(only(await context.run(line, { targets: [process] }), line), line);

@@ -124,7 +124,7 @@ describe('plugin namespaces', () => {
   });
 
   test('fan-out one fails over after a socket fault; per-process and custom merges', async () => {
-    const { executor, calls } = scriptedExecutor(3, (line, process) =>
+    const { executor, calls } = scriptedExecutor(3, (_line, process) =>
       process.pid === 100 ? new SocketConnectionError('refused', process.endpoint) : `${process.pid}\n`,
     );
     const first = defineCommand({
