@@ -35,18 +35,11 @@ function fingerprint(signature: Int32Array, word: string): void {
 function distance(args: string[], words: string[]): number {
   const a = new Int32Array(1024);
   const b = new Int32Array(1024);
-  let total = 0;
-  for (const word of args) {
-    fingerprint(a, word);
-    total += word.length;
-  }
-  for (const word of words) {
-    fingerprint(b, word);
-    total += word.length;
-  }
+  for (const word of args) fingerprint(a, word);
+  for (const word of words) fingerprint(b, word);
   let sum = 0;
   for (let i = 0; i < 1024; i++) sum += Math.abs(a[i]! - b[i]!);
-  return Math.floor((sum * 100) / Math.max(1, total));
+  return sum;
 }
 
 /**
@@ -77,12 +70,13 @@ export function helpReply(args: string[], isHelp: boolean, lines: readonly strin
     selected = isHelp && args.length === 0 ? body : candidates;
   else if (args.length === length) selected = candidates;
   else {
-    const rest = args.slice(length, length + 1);
+    // Closest keywords by word-transition fingerprint: at most 5, within 1.5x of the best one.
+    const rest = args.slice(length, 5);
     const scored = candidates
       .filter((keyword) => keyword.words.length > length)
       .map((keyword) => ({ keyword, score: distance(rest, keyword.words.slice(length)) }))
       .sort((a, b) => a.score - b.score)
-      .slice(0, 8);
+      .slice(0, 5);
     const best = scored[0]?.score ?? 0;
     const kept = new Set(scored.filter((entry) => entry.score <= best * 1.5).map((entry) => entry.keyword));
     selected = body.filter((keyword) => kept.has(keyword));
