@@ -3,7 +3,7 @@
  * BUILT CLI (`packages/cli/dist/bin.js`) as a child process, like a user does.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../src/io.js';
@@ -68,9 +68,23 @@ export function ensureBuilt(): void {
     const args = existsSync(BIN)
       ? ['--filter', '@haproxyadmin/cli', 'build']
       : ['--filter', '@haproxyadmin/cli...', 'build'];
-    execFileSync('pnpm', args, { cwd: REPO_ROOT, stdio: 'pipe', timeout: 170_000 });
+    pnpm(args);
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Run pnpm: the installed one, else the pinned version through npx (as scripts/run.mjs does). */
+function pnpm(args: string[]): void {
+  const options = { cwd: REPO_ROOT, stdio: 'pipe' as const, timeout: 170_000 };
+  try {
+    execFileSync('pnpm', args, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      packageManager: string;
+    };
+    execFileSync('npx', ['-y', manifest.packageManager, ...args], options);
   }
 }
 
