@@ -1,5 +1,13 @@
 import { ProtocolError } from './errors.js';
-import { compileStatHeader, lastLineEnd, parseStatRows, type StatHeader, type StatRow } from './stat-csv.js';
+import {
+  compileStatHeader,
+  endsInQuotes,
+  firstLineEnd,
+  lastLineEnd,
+  parseStatRows,
+  type StatHeader,
+  type StatRow,
+} from './stat-csv.js';
 
 /**
  * An incremental `show stat` CSV parser: feed chunks as they arrive, get the rows completed so
@@ -29,49 +37,77 @@ export interface StatStreamParser {
  */
 export function createStatParser(): StatStreamParser {
   let header: StatHeader | undefined;
-  // Text received but not parsed yet: always starts at a line boundary outside quotes.
+  // The start of a line that has not ended yet (starts at a line boundary outside quotes).
   let pending = '';
   let ended = false;
 
-  const take = (final: boolean): StatRow[] => {
-    const rows: StatRow[] = [];
-    if (header === undefined) {
-      let start = 0;
-      while (pending.charCodeAt(start) === 10) start++;
-      const newline = pending.indexOf('\n', start);
-      if (newline === -1 && !final) {
-        pending = pending.slice(start);
-        return rows;
-      }
-      if (newline === -1 && pending.length === start) {
-        throw new ProtocolError('show stat: empty reply (no header)', { command: 'show stat' });
-      }
-      const headerEnd = newline === -1 ? pending.length : newline;
-      header = compileStatHeader(pending.slice(start, headerEnd));
-      pending = newline === -1 ? '' : pending.slice(newline + 1);
+  /** Read the header from `pending`; returns the text after it, or undefined when incomplete. */
+  const readHeader = (final: boolean): string | undefined => {
+    let start = 0;
+    while (pending.charCodeAt(start) === 10) start++;
+    const newline = pending.indexOf('\n', start);
+    if (newline === -1 && !final) return undefined;
+    if (newline === -1 && pending.length === start) {
+      throw new ProtocolError('show stat: empty reply (no header)', { command: 'show stat' });
     }
-    if (final) {
-      parseStatRows(pending, 0, pending.length, header, rows);
+    header = compileStatHeader(pending.slice(start, newline === -1 ? pending.length : newline));
+    const rest = newline === -1 ? '' : pending.slice(newline + 1);
+    pending = '';
+    return rest;
+  };
+
+  // Complete lines are parsed in place in the chunk they arrived in (chunks from a socket are flat
+  // strings; concatenating them would make the scanner walk rope strings). Only the line that spans
+  // two chunks is assembled.
+  const consume = (chunk: string, rows: StatRow[]): void => {
+    const current = header!;
+    let from = 0;
+    if (pending !== '') {
+      const close = firstLineEnd(chunk, endsInQuotes(pending));
+      if (close === -1) {
+        pending += chunk;
+        return;
+      }
+      const line = pending + chunk.slice(0, close);
       pending = '';
-      return rows;
+      parseStatRows(line, 0, line.length, current, rows);
+      from = close;
     }
-    const cut = lastLineEnd(pending, 0);
-    if (cut === -1) return rows;
-    parseStatRows(pending, 0, cut, header, rows);
-    pending = pending.slice(cut);
-    return rows;
+    const cut = lastLineEnd(chunk, from);
+    if (cut === -1) {
+      pending = chunk.slice(from);
+      return;
+    }
+    parseStatRows(chunk, from, cut, current, rows);
+    pending = chunk.slice(cut);
   };
 
   return {
     push(chunk: string): StatRow[] {
       if (ended) throw new ProtocolError('show stat: push() after end()', { command: 'show stat' });
-      pending += chunk;
-      return take(false);
+      const rows: StatRow[] = [];
+      if (header === undefined) {
+        pending += chunk;
+        const rest = readHeader(false);
+        if (rest !== undefined) consume(rest, rows);
+        return rows;
+      }
+      consume(chunk, rows);
+      return rows;
     },
     end(): StatRow[] {
       if (ended) return [];
       ended = true;
-      return take(true);
+      const rows: StatRow[] = [];
+      if (header === undefined) {
+        const rest = readHeader(true)!;
+        consume(rest, rows);
+      }
+      if (pending !== '') {
+        parseStatRows(pending, 0, pending.length, header!, rows);
+        pending = '';
+      }
+      return rows;
     },
     get columns() {
       return header?.columns;

@@ -9,7 +9,7 @@
 import { ProtocolError } from './errors.js';
 import { statField } from './fields/stat-fields.js';
 import type { FieldValue } from './fields/types.js';
-import { parseFieldValue, parseIntegerText } from './parse-field-value.js';
+import { parseFieldValue } from './parse-field-value.js';
 
 /** A `show stat` row: every non-empty column under HAProxy's own name; an empty field is absent. */
 export interface StatRow {
@@ -29,6 +29,7 @@ const LF = 10;
 const QUOTE = 34;
 const MINUS = 45;
 const HASH = 35;
+const ZERO = 48;
 
 /** The header compiled once: column names, how each column is typed, and the row factory. */
 export interface StatHeader {
@@ -43,7 +44,9 @@ export interface StatHeader {
   readonly pxnameSlot: number;
   readonly svnameSlot: number;
   /** Builds a row object from the values of the kept columns. */
-  readonly createRow: RowFactory;
+  readonly createRow: MaskedRowFactory;
+  /** Words of the non-empty mask passed to `createRow`. */
+  readonly maskWords: number;
 }
 
 export function excerpt(text: string, at = 0): string {
@@ -51,6 +54,9 @@ export function excerpt(text: string, at = 0): string {
 }
 
 type RowFactory = (values: ReadonlyArray<FieldValue | undefined>) => StatRow;
+
+/** Builds a row from the values and the bit mask of the non-empty ones (32 slots per word). */
+type MaskedRowFactory = (values: ReadonlyArray<FieldValue | undefined>, mask: Int32Array) => StatRow;
 
 /** Compile `v => ({ name: v[i], … })` for the given columns, or `undefined` under a CSP without `Function`. */
 function compileLiteral(columns: readonly string[], indexes: readonly number[]): RowFactory | undefined {
@@ -72,9 +78,8 @@ const MAX_PATTERNS = 256;
  * literal. Column names are embedded as JSON string literals, so a header cannot inject code. Under a
  * CSP that forbids `Function`, or past {@link MAX_PATTERNS}, rows are built by keyed stores.
  */
-function rowFactory(columns: readonly string[]): RowFactory {
+function rowFactory(columns: readonly string[]): MaskedRowFactory {
   const words = Math.max(1, Math.ceil(columns.length / 32));
-  const mask = new Int32Array(words);
   const root = new Map<number, unknown>();
   let patterns = 0;
   let compile = true;
@@ -86,11 +91,7 @@ function rowFactory(columns: readonly string[]): RowFactory {
     }
     return row as StatRow;
   };
-  return (values) => {
-    mask.fill(0);
-    for (let index = 0; index < values.length; index++) {
-      if (values[index] !== undefined) mask[index >> 5]! |= 1 << (index & 31);
-    }
+  return (values, mask) => {
     let node = root;
     for (let word = 0; word < words - 1; word++) {
       let next = node.get(mask[word]!) as Map<number, unknown> | undefined;
@@ -148,7 +149,16 @@ export function compileStatHeader(line: string): StatHeader {
     slots[index] = columns.length;
     columns.push(name);
   }
-  return { names, kinds, slots, columns, pxnameSlot: 0, svnameSlot: 1, createRow: rowFactory(columns) };
+  return {
+    names,
+    kinds,
+    slots,
+    columns,
+    pxnameSlot: 0,
+    svnameSlot: 1,
+    createRow: rowFactory(columns),
+    maskWords: Math.max(1, Math.ceil(columns.length / 32)),
+  };
 }
 
 function toValue(text: string, kind: number): FieldValue | undefined {
@@ -198,9 +208,17 @@ export function parseStatRows(
   header: StatHeader,
   rows: StatRow[],
 ): void {
+  if (end > start && text.charCodeAt(end - 1) !== LF) {
+    // The scanner relies on every line ending with `\n` (no bounds checks per character); only a
+    // final line without its newline needs this copy.
+    parseStatRows(`${text.slice(start, end)}\n`, 0, end - start + 1, header, rows);
+    return;
+  }
   const { kinds, slots, createRow, pxnameSlot, svnameSlot } = header;
   const count = kinds.length;
   const values: Array<FieldValue | undefined> = new Array(header.columns.length).fill(undefined);
+  // Bit per slot: set when the field is not empty (the row factory keys its object shapes on it).
+  const mask = new Int32Array(header.maskWords);
   const cursor = { pos: 0 };
   const recent: Array<string | undefined> = new Array(count).fill(undefined);
   let pos = start;
@@ -212,81 +230,73 @@ export function parseStatRows(
     }
     if (first === HASH) {
       // A repeated header (replies of several `show stat` concatenated); proxy names cannot hold '#'.
-      const newline = text.indexOf('\n', pos);
-      pos = newline === -1 || newline >= end ? end : newline + 1;
+      pos = text.indexOf('\n', pos) + 1;
       continue;
     }
     const lineStart = pos;
     let column = 0;
-    for (;;) {
-      if (column === count)
-        throw rowError(`a row has more fields than the header (${count})`, text, lineStart);
+    let code = 0;
+    mask.fill(0);
+    // Every line ends with `\n` before `end`, so the loops below stop without bounds checks.
+    do {
+      // Past the header's last column `slots[column]` is undefined: nothing is stored, and the field
+      // count check after the line reports the row.
       const slot = slots[column]!;
-      let code = pos < end ? text.charCodeAt(pos) : LF;
-      // Fast path: an empty field (about half of a dump).
-      if (code === COMMA) {
+      code = text.charCodeAt(pos);
+      if (code === COMMA || code === LF) {
+        // An empty field (about half of a dump).
         if (slot >= 0) values[slot] = undefined;
         column++;
         pos++;
         continue;
       }
-      if (code === LF) {
-        if (slot >= 0) values[slot] = undefined;
-        column++;
-        pos++;
-        break;
-      }
-      const kind = kinds[column]!;
+      if (slot >= 0) mask[slot >> 5]! |= 1 << (slot & 31);
       if (code === QUOTE) {
         // RFC 4180 quoted field: "" is a quote; commas and newlines inside are data.
         const content = readQuoted(text, pos, end, lineStart, cursor);
         pos = cursor.pos;
-        code = pos < end ? text.charCodeAt(pos) : LF;
-        if (code !== COMMA && code !== LF)
+        code = text.charCodeAt(pos);
+        if (code !== COMMA && code !== LF) {
           throw rowError('unexpected character after a quoted field', text, lineStart);
-        if (slot >= 0) values[slot] = toValue(content, kind);
-      } else if (kind === KIND_NUMBER) {
+        }
+        if (slot >= 0) {
+          const value = toValue(content, kinds[column]!);
+          values[slot] = value;
+          if (value === undefined) mask[slot >> 5]! &= ~(1 << (slot & 31));
+        }
+      } else if (kinds[column] === KIND_NUMBER) {
+        if (code === ZERO) {
+          // Fast path: a lone `0`, the most common value of a dump.
+          const next = text.charCodeAt(pos + 1);
+          if (next === COMMA || next === LF) {
+            values[slot] = 0;
+            code = next;
+            column++;
+            pos += 2;
+            continue;
+          }
+        }
         const fieldStart = pos;
-        const negative = code === MINUS;
-        if (negative) pos++;
+        if (code === MINUS) pos++;
         const digitStart = pos;
         let number = 0;
-        // Digits while computing the value, then (rarely) anything else up to the delimiter.
-        while (pos < end) {
+        // Digits while computing the value; anything else (rare) falls back to text parsing.
+        for (;;) {
           const digit = text.charCodeAt(pos) - 48;
           if (digit < 0 || digit > 9) break;
           number = number * 10 + digit;
           pos++;
         }
-        code = pos < end ? text.charCodeAt(pos) : LF;
-        if ((code === COMMA || code === LF) && pos > digitStart) {
-          if (slot >= 0) {
-            values[slot] =
-              pos - digitStart <= 15
-                ? negative
-                  ? -number
-                  : number
-                : parseIntegerText(text.slice(fieldStart, pos));
-          }
+        code = text.charCodeAt(pos);
+        if ((code === COMMA || code === LF) && pos > digitStart && pos - digitStart <= 15) {
+          if (slot >= 0) values[slot] = fieldStart === digitStart ? number : -number;
         } else {
-          while (pos < end) {
-            code = text.charCodeAt(pos);
-            if (code === COMMA || code === LF) break;
-            if (code === QUOTE) throw rowError('quote inside an unquoted field', text, lineStart);
-            pos++;
-          }
-          if (pos >= end) code = LF;
-          if (slot >= 0) values[slot] = toValue(text.slice(fieldStart, pos), kind);
+          while (code !== COMMA && code !== LF) code = text.charCodeAt(++pos);
+          if (slot >= 0) values[slot] = toValue(text.slice(fieldStart, pos), KIND_NUMBER);
         }
       } else {
         const fieldStart = pos;
-        while (pos < end) {
-          code = text.charCodeAt(pos);
-          if (code === COMMA || code === LF) break;
-          if (code === QUOTE) throw rowError('quote inside an unquoted field', text, lineStart);
-          pos++;
-        }
-        if (pos >= end) code = LF;
+        while (code !== COMMA && code !== LF) code = text.charCodeAt(++pos);
         if (slot >= 0) {
           // Text columns repeat from row to row (pxname, status, mode): reuse the previous string
           // when equal, which saves allocating and retaining ~100k strings in a large dump.
@@ -301,21 +311,20 @@ export function parseStatRows(
       }
       column++;
       pos++;
-      if (code !== COMMA) break;
-    }
+    } while (code === COMMA);
     if (column !== count) {
       throw rowError(`a row has ${column} fields, the header has ${count}`, text, lineStart);
     }
     if (typeof values[pxnameSlot] !== 'string' || typeof values[svnameSlot] !== 'string') {
       throw rowError('a row without pxname or svname', text, lineStart);
     }
-    rows.push(createRow(values));
+    rows.push(createRow(values, mask));
   }
 }
 
 /**
- * Where the last complete line of `text` ends (the index after its `\n`), taking quoted fields
- * into account, or -1 when no line is complete. `from` must be outside quotes.
+ * Where the last complete line of `text[from…]` ends (the index after its `\n`), taking quoted
+ * fields into account, or -1 when no line is complete. `from` must be outside quotes.
  */
 export function lastLineEnd(text: string, from: number): number {
   if (text.indexOf('"', from) === -1) {
@@ -330,4 +339,25 @@ export function lastLineEnd(text: string, from: number): number {
     else if (code === LF && !inQuotes) last = index + 1;
   }
   return last;
+}
+
+/**
+ * Where the first line of `text` ends (the index after its `\n`) for a line that started earlier,
+ * `inQuotes` telling whether that earlier part ended inside quotes; -1 when it does not end here.
+ */
+export function firstLineEnd(text: string, inQuotes: boolean): number {
+  if (!inQuotes && text.indexOf('"') === -1) return text.indexOf('\n') + 1 || -1;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) inQuotes = !inQuotes;
+    else if (code === LF && !inQuotes) return index + 1;
+  }
+  return -1;
+}
+
+/** Whether text starting outside quotes ends inside a quoted field (an odd number of `"`). */
+export function endsInQuotes(text: string): boolean {
+  let quotes = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes++;
+  return quotes % 2 === 1;
 }
