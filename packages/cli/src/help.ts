@@ -21,8 +21,8 @@ const SOURCES = `Where HAProxy is (like HAProxy.connect; flags > env > config fi
 
 const COMMON = `Output and behaviour:
   --json               machine-readable output (stable shapes, see the README)
-  -p, --per-process    one row per process instead of aggregated (tables and --json)
-  -y, --yes            do not ask before destructive actions (required without a terminal)
+  -p, --per-process    info/frontends/backends/servers: one row per process, not aggregated
+  -y, --yes            shutdown/del/clear: do not ask (required without a terminal)
   --no-color           no colours (also NO_COLOR=1; colours are only used on a terminal)
   --debug              show stack traces on errors
   -h, --help           help (also: hapctl help COMMAND)
