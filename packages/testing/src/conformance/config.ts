@@ -9,6 +9,7 @@ export const CONFORMANCE_CONFIG = `global
     stats timeout 2m
     nbthread 2
     maxconn 2000
+    description Conformance lab
 
 defaults
     mode http
@@ -26,7 +27,9 @@ frontend fe_http
 
 frontend fe_tcp
     mode tcp
+    option socket-stats
     bind 127.0.0.1:\${port:fe_tcp}
+    bind 127.0.0.1:\${port:fe_tcp2} name tcp2
     default_backend be_tcp
 
 backend be_app

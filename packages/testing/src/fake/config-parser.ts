@@ -101,7 +101,7 @@ function newServer(
     running: true,
     maxconn: 0,
     check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', health: 0 },
-    agent: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', send: '' },
+    agent: { configured: false, enabled: false, rise: 1, fall: 1, port: 0, addr: '', send: '' },
     fqdn: '',
     dynamic,
     lastChange: now,
@@ -131,11 +131,11 @@ function newServer(
         i++;
         break;
       case 'rise':
-        server.check.rise = server.agent.rise = Number(next) || 2;
+        server.check.rise = Number(next) || 2;
         i++;
         break;
       case 'fall':
-        server.check.fall = server.agent.fall = Number(next) || 3;
+        server.check.fall = Number(next) || 3;
         i++;
         break;
       case 'port':
@@ -279,6 +279,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
   let defaultMode: 'http' | 'tcp' = 'tcp';
   let defaultBalance = 'roundrobin';
   let defaultMaxconn = 0;
+  let defaultSocketStats = false;
   const lines = text.split('\n');
   const addRef = (kind: 'acl' | 'map', file: string, description: string, match: string): PatternRefState => {
     const ref: PatternRefState = {
@@ -314,6 +315,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
           fullconn: 0,
           feState: 'OPEN',
           binds: [],
+          bindNames: [],
+          socketStats: defaultSocketStats,
           servers: [],
           nextServerId: 1,
           defaultBackend: keyword === 'listen' ? name : '',
@@ -357,6 +360,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       if (keyword === 'mode') defaultMode = words[1] === 'http' ? 'http' : 'tcp';
       if (keyword === 'balance') defaultBalance = words[1] ?? 'roundrobin';
       if (keyword === 'maxconn') defaultMaxconn = Number(words[1]) || 0;
+      if (keyword === 'option' && words[1] === 'socket-stats') defaultSocketStats = true;
+      if (keyword === 'no' && words[1] === 'option' && words[2] === 'socket-stats')
+        defaultSocketStats = false;
       continue;
     }
     if (!current) continue;
@@ -374,8 +380,17 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       case 'fullconn':
         proxy.fullconn = Number(words[1]) || 0;
         break;
-      case 'bind':
+      case 'bind': {
         proxy.binds.push(words[1] ?? '');
+        const nameIndex = words.indexOf('name');
+        proxy.bindNames.push(nameIndex > 1 ? (words[nameIndex + 1] ?? '') : `sock-${proxy.binds.length}`);
+        break;
+      }
+      case 'option':
+        if (words[1] === 'socket-stats') proxy.socketStats = true;
+        break;
+      case 'no':
+        if (words[1] === 'option' && words[2] === 'socket-stats') proxy.socketStats = false;
         break;
       case 'default_backend':
         proxy.defaultBackend = words[1] ?? '';

@@ -125,6 +125,10 @@ export interface ProxyState {
   /** Frontend state. */
   feState: 'OPEN' | 'PAUSED' | 'STOP';
   binds: string[];
+  /** Names of the binds (`name X`, else `sock-N`), for listener stats. */
+  bindNames: string[];
+  /** `option socket-stats`: one stats row per listener. */
+  socketStats: boolean;
   servers: ServerState[];
   /** Next id for a dynamic server. */
   nextServerId: number;

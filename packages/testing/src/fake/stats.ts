@@ -200,7 +200,7 @@ function commonCounters(proxyOrServer: {
 
 /** One stats object: its type letter, ids and the field values by name. */
 export interface StatObject {
-  kind: 'F' | 'B' | 'S';
+  kind: 'F' | 'B' | 'S' | 'L';
   iid: number;
   sid: number;
   values: Map<string, string>;
@@ -234,6 +234,35 @@ function frontendObject(proxy: ProxyState): StatObject {
     '-': '-',
   };
   return { kind: 'F', iid: proxy.iid, sid: 0, values: fill(`F:${proxy.mode}`, values) };
+}
+
+const LISTENER_FIELDS = new Set(
+  'pxname svname scur smax slim stot bin bout dreq dresp ereq status pid iid sid type addr mode dcon dses wrew eint - ssl_sess ssl_reused_sess ssl_failed_handshake'.split(
+    ' ',
+  ),
+);
+
+function listenerObjects(context: StatsContext, proxy: ProxyState): StatObject[] {
+  return proxy.binds.map((bind, index) => {
+    const values: Record<string, string | number> = {
+      pxname: proxy.name,
+      svname: proxy.bindNames[index] ?? `sock-${index + 1}`,
+      slim: 0,
+      status: proxy.feState === 'STOP' ? 'STOP' : proxy.feState === 'PAUSED' ? 'PAUSED' : 'OPEN',
+      pid: 1,
+      iid: proxy.iid,
+      sid: index + 1,
+      type: 3,
+      addr: bind.replace(/^ipv4@/, ''),
+      mode: proxy.mode,
+      '-': '-',
+    };
+    const out = new Map<string, string>();
+    for (const field of STAT_FIELDS)
+      if (LISTENER_FIELDS.has(field)) out.set(field, String(values[field] ?? 0));
+    if (context.level === 'user') out.delete('addr');
+    return { kind: 'L' as const, iid: proxy.iid, sid: index + 1, values: out };
+  });
 }
 
 function backendObject(context: StatsContext, proxy: ProxyState, counted: boolean): StatObject {
@@ -305,6 +334,7 @@ function serverObject(context: StatsContext, proxy: ProxyState, server: ServerSt
     agent_rise: server.agent.rise,
     agent_fall: server.agent.fall,
     agent_health: server.agent.rise + server.agent.fall - 1,
+    last_agt: '',
     '-': '-',
   };
   const extra = new Set<string>();
@@ -349,6 +379,7 @@ export function statObjects(context: StatsContext, filter: StatFilter): StatObje
   for (const proxy of context.state.proxies) {
     if (filter.iid !== -1 && proxy.iid !== filter.iid) continue;
     if (proxy.frontend && filter.type & 1) out.push(frontendObject(proxy));
+    if (proxy.frontend && proxy.socketStats && filter.type & 8) out.push(...listenerObjects(context, proxy));
     if (proxy.backend && filter.type & 4) {
       for (const server of proxy.servers) {
         if (filter.sid !== -1 && server.id !== filter.sid) continue;
@@ -364,10 +395,20 @@ export function statObjects(context: StatsContext, filter: StatFilter): StatObje
 }
 
 /** Types of fields the recorded output did not show for a kind (e.g. a server's `slim`). */
-const EXTRA_TYPES: Record<string, string> = { 'S.6': 'CLP:u32', 'S.89': 'CLP:u32' };
+const EXTRA_TYPES: Record<string, string> = {
+  'S.6': 'CLP:u32',
+  'S.89': 'CLP:u32',
+  'L.6': 'CLP:u32',
+  'L.73': 'CGS:str',
+};
 
 function typeOf(kind: string, pos: number): string {
-  return STAT_FIELD_TYPES[kind]?.[pos] ?? EXTRA_TYPES[`${kind}.${pos}`] ?? 'MGP:u32';
+  return (
+    STAT_FIELD_TYPES[kind]?.[pos] ??
+    EXTRA_TYPES[`${kind}.${pos}`] ??
+    (kind === 'L' ? STAT_FIELD_TYPES.F?.[pos] : undefined) ??
+    'MGP:u32'
+  );
 }
 
 /** The `-` separator column takes no position in typed/JSON output. */
@@ -385,7 +426,7 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
     }
     return `${out}\n`;
   }
-  const objType = { F: 'Frontend', B: 'Backend', S: 'Server' } as const;
+  const objType = { F: 'Frontend', B: 'Backend', S: 'Server', L: 'Listener' } as const;
   if (format === 'typed') {
     let out = '';
     for (const object of objects) {

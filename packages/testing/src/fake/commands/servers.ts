@@ -256,7 +256,7 @@ function addServer(context: CommandContext): Reply {
     running: false,
     maxconn: 0,
     check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', health: 0 },
-    agent: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', send: '' },
+    agent: { configured: false, enabled: false, rise: 1, fall: 1, port: 0, addr: '', send: '' },
     fqdn: '',
     dynamic: true,
     lastChange: context.now,
