@@ -326,6 +326,7 @@ for (const factory of TARGETS) {
         expect(snapshot.frontends.map((entry) => entry.name)).toEqual(['fe_http', 'fe_tcp']);
         expect(snapshot.servers).toHaveLength(8);
         const s2 = snapshot.server('be_app', 's2')!;
+        expect(s2.inconsistent).toEqual([]);
         expect(s2.stats.uweight).toBe(50);
         expect(s2.stats.addr).toBe('127.0.0.2:23999');
         expect(s2.perProcess).toHaveLength(4);

@@ -1,6 +1,6 @@
 import type { ProcessRef } from '../core/types.js';
 import { InconsistentDataError } from '../errors.js';
-import { type AggregationRule, aggregateValues, type StatValue } from './protocol-adapter.js';
+import { type AggregationRule, aggregateValues, type StatValue } from './protocol.js';
 
 /** One process's value of a field. */
 export interface PerProcessValue<V = StatValue> {

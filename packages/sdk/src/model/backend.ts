@@ -3,7 +3,7 @@ import type { CallOptions, ProcessRef } from '../core/types.js';
 import { NotFoundError } from '../errors.js';
 import type { ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
-import { BACKEND_METRICS, type StatRow } from './protocol-adapter.js';
+import { BACKEND_METRICS, type StatRow } from './protocol.js';
 import { lookupServers } from './lookup.js';
 import type { StatIndex } from './stat-index.js';
 import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';

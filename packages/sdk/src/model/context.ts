@@ -2,7 +2,7 @@ import { settle } from '../core/settle.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef, Targets } from '../core/types.js';
 import { CommandFailedError, NotFoundError } from '../errors.js';
 import { DumpSource, type ProcessDump, type Scope } from './dump-source.js';
-import { type InfoRecord, parseInfo } from './protocol-adapter.js';
+import { type InfoRecord, parseInfo } from './protocol.js';
 import { emptyStatIndex, indexStat, type StatIndex } from './stat-index.js';
 import { serializeCommand } from '@haproxyadmin/protocol';
 

@@ -4,7 +4,7 @@ import type { CallOptions, ProcessRef } from '../core/types.js';
 import type { PerProcessValue } from './aggregate.js';
 import type { ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
-import { FRONTEND_METRICS, type StatRow } from './protocol-adapter.js';
+import { FRONTEND_METRICS, type StatRow } from './protocol.js';
 import type { StatIndex } from './stat-index.js';
 import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';
 import { INT32_MAX, validateInteger } from './validate.js';

@@ -9,7 +9,7 @@ import type { Executor } from '../core/types.js';
 import type { Frontend } from './frontend.js';
 import { lookupBackends, lookupFrontends, lookupServers } from './lookup.js';
 import type { HAProxyMetric } from '@haproxyadmin/protocol';
-import { HAPROXY_METRICS, type InfoRecord, infoRule } from './protocol-adapter.js';
+import { HAPROXY_METRICS, type InfoRecord, infoRule } from './protocol.js';
 import type { Server } from './server.js';
 import { Snapshot } from './snapshot.js';
 import type { MetricValue } from './stat-object.js';

@@ -3,7 +3,7 @@ import { Backend } from './backend.js';
 import type { Dumped, ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
 import { Frontend } from './frontend.js';
-import type { StatRow } from './protocol-adapter.js';
+import type { StatRow } from './protocol.js';
 import { Server } from './server.js';
 import type { StatIndex } from './stat-index.js';
 import type { Located } from './stat-object.js';

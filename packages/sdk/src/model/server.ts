@@ -1,11 +1,17 @@
 import type { ServerMetric } from '@haproxyadmin/protocol';
-import { serializeCommand, UnsupportedError } from '@haproxyadmin/protocol';
+import { ProtocolError, serializeCommand, UnsupportedError } from '@haproxyadmin/protocol';
 import type { CallOptions, ProcessRef } from '../core/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { aggregate } from './aggregate.js';
 import type { ModelContext, ReplyCheck, WriteSpec } from './context.js';
 import type { Scope } from './dump-source.js';
-import { parseAddress, SERVER_METRICS, type StatRow, type StatValue } from './protocol-adapter.js';
+import {
+  type ParsedAddress,
+  parseAddress,
+  SERVER_METRICS,
+  type StatRow,
+  type StatValue,
+} from './protocol.js';
 import type { StatIndex } from './stat-index.js';
 import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';
 import { validateInteger, validateIp } from './validate.js';
@@ -128,16 +134,20 @@ export class Server extends StatObject {
   }
 
   /**
-   * The address without the port: `10.0.0.1`, `::1` (IPv6 without brackets), or `unix` for a
-   * Unix-socket server (HAProxy does not print the path). Current processes must agree.
+   * The address without the port: `10.0.0.1`, `::1` (IPv6 without brackets), a host name, or —
+   * for a Unix-socket server — what HAProxy prints (`unix`; 2.6 does not print the path).
+   * Current processes must agree.
    */
   async address(options?: CallOptions): Promise<string> {
-    return this.#parsedAddress(await this.#addr(options)).host;
+    const addr = await this.#addr(options);
+    const parsed = this.#parse(addr);
+    return 'host' in parsed ? parsed.host : addr;
   }
 
   /** The port, or `null` when the server has none (Unix socket). Current processes must agree. */
   async port(options?: CallOptions): Promise<number | null> {
-    return this.#parsedAddress(await this.#addr(options)).port ?? null;
+    const parsed = this.#parse(await this.#addr(options));
+    return 'host' in parsed ? (parsed.port ?? null) : null;
   }
 
   /** `set server <backend>/<server> addr <ip>` (IPv4 or IPv6; the port is kept). */
@@ -158,9 +168,11 @@ export class Server extends StatObject {
     const found = await this.locate('current', options);
     const groups = new Map<string, ProcessRef[]>();
     for (const { process, row } of found) {
-      const parsed = this.#parsedAddress(String(row.addr ?? ''));
-      if (parsed.kind !== 'ipv4' && parsed.kind !== 'ipv6') {
-        throw new UnsupportedError(`server ${this.key} has no TCP port (address ${String(row.addr)})`);
+      const parsed = this.#parse(String(row.addr ?? ''));
+      if (parsed.family !== 'ipv4' && parsed.family !== 'ipv6') {
+        throw new UnsupportedError(
+          `server ${this.key} has no TCP port to change (address ${String(row.addr)})`,
+        );
       }
       const list = groups.get(parsed.host) ?? [];
       list.push(process);
@@ -206,11 +218,19 @@ export class Server extends StatObject {
     return String((await this.field('addr', 'same', options)) ?? '');
   }
 
-  #parsedAddress(addr: string): { kind: string; host: string; port: number | undefined } {
+  #parse(addr: string): ParsedAddress {
     if (addr === '') {
       throw new UnsupportedError(`HAProxy reports no address for server ${this.key} (user-level socket?)`);
     }
-    return parseAddress(addr);
+    try {
+      return parseAddress(addr);
+    } catch (error) {
+      throw new ProtocolError(`show stat: unreadable address ${JSON.stringify(addr)} of server ${this.key}`, {
+        command: 'show stat',
+        excerpt: addr,
+        cause: error,
+      });
+    }
   }
 
   async #write(line: string, options: CallOptions | undefined, idempotent: boolean): Promise<void> {

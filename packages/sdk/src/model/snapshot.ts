@@ -5,7 +5,7 @@ import type { Backend } from './backend.js';
 import type { Dumped, ModelContext } from './context.js';
 import type { Frontend } from './frontend.js';
 import { backendHandle, frontendHandle, serverHandle } from './lookup.js';
-import { type StatRow, type StatValue, statRule } from './protocol-adapter.js';
+import { type StatRow, type StatValue, statRule } from './protocol.js';
 import type { Server } from './server.js';
 import type { StatIndex } from './stat-index.js';
 import type { Located, ProcessStats } from './stat-object.js';

@@ -1,4 +1,4 @@
-import { parseStat, type StatRow, statObjectType } from './protocol-adapter.js';
+import { parseStat, type StatRow, statObjectType } from './protocol.js';
 
 /** One process's `show stat`, indexed by name (never by iid/sid, which a reload may renumber). */
 export interface StatIndex {

@@ -4,7 +4,7 @@ import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { aggregate, modeOf, type PerProcessValue } from './aggregate.js';
 import type { ModelContext, ReadMode } from './context.js';
 import type { Scope } from './dump-source.js';
-import { type AggregationRule, type StatRow, type StatValue, statRule } from './protocol-adapter.js';
+import { type AggregationRule, type StatRow, type StatValue, statRule } from './protocol.js';
 import type { StatIndex } from './stat-index.js';
 
 /** One process's full stats row of an object. */

@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { InvalidArgumentError } from '../errors.js';
+import { isIPv4, isIPv6 } from './protocol.js';
 
 /**
  * HAProxy accepts only these characters in proxy and server names (`invalid_char()` in its
@@ -49,7 +49,7 @@ export function validateIp(value: unknown, argument: string): string {
     throw new InvalidArgumentError(`${argument} must be a string, got ${typeOf(value)}`, { argument, value });
   }
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (isIP(bare) === 0) {
+  if (!isIPv4(bare) && !isIPv6(bare)) {
     throw new InvalidArgumentError(
       `${argument} must be an IPv4 or IPv6 address, got ${JSON.stringify(value)}`,
       {
