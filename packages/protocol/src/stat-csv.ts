@@ -220,7 +220,6 @@ export function parseStatRows(
   // Bit per slot: set when the field is not empty (the row factory keys its object shapes on it).
   const mask = new Int32Array(header.maskWords);
   const cursor = { pos: 0 };
-  const recent: Array<string | undefined> = new Array(count).fill(undefined);
   let pos = start;
   while (pos < end) {
     const first = text.charCodeAt(pos);
@@ -297,17 +296,7 @@ export function parseStatRows(
       } else {
         const fieldStart = pos;
         while (code !== COMMA && code !== LF) code = text.charCodeAt(++pos);
-        if (slot >= 0) {
-          // Text columns repeat from row to row (pxname, status, mode): reuse the previous string
-          // when equal, which saves allocating and retaining ~100k strings in a large dump.
-          const length = pos - fieldStart;
-          const previous = recent[column];
-          if (previous !== undefined && previous.length === length && text.startsWith(previous, fieldStart)) {
-            values[slot] = previous;
-          } else {
-            values[slot] = recent[column] = text.slice(fieldStart, pos);
-          }
-        }
+        if (slot >= 0) values[slot] = text.slice(fieldStart, pos);
       }
       column++;
       pos++;

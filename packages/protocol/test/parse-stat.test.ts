@@ -148,6 +148,23 @@ describe('parseStat on real 2.6.12 replies', () => {
     expect(parseStat(one + one)).toHaveLength(48);
   });
 
+  it('builds correct rows past the compiled-shape limit (every empty/non-empty pattern of 9 columns)', () => {
+    const columns = Array.from({ length: 9 }, (_, index) => `c${index}`);
+    const lines = [`# pxname,svname,${columns.join(',')},`];
+    const expected: StatRow[] = [];
+    for (let pattern = 0; pattern < 512; pattern++) {
+      const row: StatRow = { pxname: 'p', svname: `s${pattern}` };
+      const cells = columns.map((name, index) => {
+        if ((pattern & (1 << index)) === 0) return '';
+        row[name] = pattern * 10 + index;
+        return String(pattern * 10 + index);
+      });
+      lines.push(`p,s${pattern},${cells.join(',')},`);
+      expected.push(row);
+    }
+    expect(parseStat(`${lines.join('\n')}\n`)).toEqual(expected);
+  });
+
   it('never builds a row whose prototype is set by a column name', () => {
     const rows = parseStat('# pxname,svname,__proto__,constructor,\np,q,1,2,\n');
     expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
