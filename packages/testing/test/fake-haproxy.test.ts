@@ -267,3 +267,33 @@ describe('framing', () => {
     }
   });
 });
+
+describe('reload fault and unhandled commands', () => {
+  const fake = setupFakeHAProxy({
+    config: CONFORMANCE_CONFIG,
+    files: CONFORMANCE_FILES,
+    onUnhandledCommand: 'error',
+  });
+
+  test('a reload fault renumbers ids right before the matching command', async () => {
+    await fake.current.send('set weight be_app/s2 10');
+    fake.current.inject({
+      kind: 'reload',
+      match: 'show stat',
+      config: CONFORMANCE_CONFIG.replace(
+        '\nbackend be_app',
+        '\nbackend be_first\n    server f1 127.0.0.1:1\n\nbackend be_app',
+      ),
+    });
+    const csv = await fake.current.send('show stat');
+    expect(statRow(csv, 'be_first', 'f1')).toMatchObject({ iid: '4', sid: '1' });
+    expect(statRow(csv, 'be_app', 's2')).toMatchObject({ iid: '5', weight: '50' });
+    fake.current.reload(CONFORMANCE_CONFIG);
+  });
+
+  test("unknown commands are answered like HAProxy and fail the test with onUnhandledCommand: 'error'", async () => {
+    expect(await fake.current.send('frobnicate')).toMatch(/^Unknown command, but maybe/);
+    expect(fake.current.unhandledCommands).toEqual(['frobnicate']);
+    expect(() => fake.current.assertNoPendingFaults()).toThrow(/unhandled command\(s\): frobnicate/);
+  });
+});

@@ -7,6 +7,8 @@ import { type Fault, type FaultQueue, GARBAGE } from './faults.js';
 export interface ConnectionSession extends SessionSettings {
   /** Master CLI: the sticky target (`@1`), or undefined for the master itself. */
   sticky?: string | undefined;
+  /** A `reload` fault to apply before the next command runs. */
+  pendingReload?: { config?: string | undefined } | undefined;
 }
 
 /** What the framing layer needs from a worker or master CLI. */
@@ -122,6 +124,9 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
       let fault = engine.faults.takeCommandFault(part);
       if (fault?.kind === 'delay') {
         await wait(fault.ms);
+        fault = undefined;
+      } else if (fault?.kind === 'reload') {
+        session.pendingReload = { config: fault.config };
         fault = undefined;
       }
       let reply: Reply;

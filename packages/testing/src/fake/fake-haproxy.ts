@@ -50,7 +50,11 @@ export interface FakeHAProxyOptions {
   clock?: () => number;
   /** Handlers consulted before the built-in commands (plugins extend the fake this way). */
   handlers?: CommandHandler[];
-  /** What to do with commands nobody handles: answer like HAProxy (default) or fail loudly with `error`. */
+  /**
+   * Commands nobody handles are always answered like HAProxy ("Unknown command…") and listed in
+   * `fake.unhandledCommands`; with `error`, `assertNoPendingFaults()` also fails on them (like msw's
+   * `onUnhandledRequest: 'error'`).
+   */
   onUnhandledCommand?: 'haproxy' | 'error';
   /** Values for `${port:NAME}` placeholders. */
   ports?: Record<string, number>;
@@ -111,8 +115,10 @@ export interface FakeHAProxy {
   resetHandlers(): void;
   /** Arm a fault. */
   inject(fault: Fault): void;
-  /** Throw if a non-persistent fault has not fired. */
+  /** Throw if a non-persistent fault has not fired (or, with `onUnhandledCommand: 'error'`, a command was unknown). */
   assertNoPendingFaults(): void;
+  /** Commands that no handler or built-in knew. */
+  readonly unhandledCommands: readonly string[];
   /** Restore the initial state, handlers, faults and calls. */
   reset(): void;
   /** Bump counters, sessions and rates as if traffic went through. */
@@ -181,6 +187,8 @@ export class FakeProcess implements CliEngine {
   readonly info: FakeProcessInfo;
   readonly now: () => number;
   readonly unhandled: 'haproxy' | 'error';
+  /** Commands no handler and no built-in knew (answered like HAProxy's "Unknown command"). */
+  readonly unhandledCommands: string[] = [];
   #configText: string;
   readonly #parse: (text: string) => FakeState;
 
@@ -225,6 +233,11 @@ export class FakeProcess implements CliEngine {
     payload: string | undefined,
     session: ConnectionSession,
   ): Promise<Reply> {
+    const reload = session.pendingReload;
+    if (reload) {
+      session.pendingReload = undefined;
+      this.reload(reload.config);
+    }
     const socket = (session as ConnectionSession & { socketName?: string }).socketName ?? '';
     this.calls.push({
       line: line.trim(),
@@ -253,7 +266,7 @@ export class FakeProcess implements CliEngine {
     if (args.length === 0) return helpReply([], false);
     const builtin = findBuiltin(args);
     if (!builtin) {
-      if (this.unhandled === 'error') throw new Error(`fake HAProxy: unhandled command '${line.trim()}'`);
+      this.unhandledCommands.push(line.trim());
       return helpReply(args, false);
     }
     if (!allowed(session.level, builtin.level)) return PERMISSION_DENIED;
@@ -428,7 +441,13 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       engine.handlers = [];
     },
     inject: (fault) => engine.faults.add(fault),
+    get unhandledCommands() {
+      return engine.unhandledCommands;
+    },
     assertNoPendingFaults: () => {
+      if (engine.unhandled === 'error' && engine.unhandledCommands.length > 0) {
+        throw new Error(`fake HAProxy: unhandled command(s): ${engine.unhandledCommands.join(' | ')}`);
+      }
       const pending = engine.faults.pending();
       if (pending.length > 0) {
         throw new Error(
@@ -443,6 +462,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       engine.handlers = [];
       engine.faults.clear();
       engine.calls.length = 0;
+      engine.unhandledCommands.length = 0;
     },
     simulateTraffic: (traffic) => simulateTraffic(engine.state, traffic, now()),
     reload: (config) => {

@@ -20,6 +20,8 @@ export type Fault = FaultScope &
     | { kind: 'garbage-reply'; text?: string }
     | { kind: 'reply'; text: string }
     | { kind: 'permission-denied' }
+    /** The process reloads just before this command: state re-read (optionally from new config), ids renumbered. */
+    | { kind: 'reload'; config?: string }
   );
 
 /** The kinds of fault `inject()` accepts. */
