@@ -15,8 +15,8 @@ export type AggregateResult =
   | { readonly kind: 'inconsistent'; readonly values: readonly FieldValue[] }
   | { readonly kind: 'per-process'; readonly values: readonly FieldValue[] };
 
-const MAX = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX = 9007199254740991n; // Number.MAX_SAFE_INTEGER
+const MIN = -9007199254740991n; // Number.MIN_SAFE_INTEGER
 
 /** A bigint back to a number when it is safe, so results keep the parsers' representation. */
 function normalize(value: bigint): number | bigint {

@@ -2,8 +2,8 @@ import type { FieldValue, FieldValueType } from './fields/types.js';
 
 const INTEGER = /^-?\d+$/;
 const FLOAT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-const MAX = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX = 9007199254740991n; // Number.MAX_SAFE_INTEGER
+const MIN = -9007199254740991n; // Number.MIN_SAFE_INTEGER
 
 /**
  * Convert one integer text to a number when it is a safe integer, else to an exact bigint

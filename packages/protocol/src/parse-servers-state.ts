@@ -96,7 +96,7 @@ const CHECK_STATUS = [
   'PROCOK',
 ];
 const CHECK_RESULT = ['unknown', 'neutral', 'failed', 'passed', 'conditionally-passed'];
-const TEXT = new Set([
+const TEXT = /* @__PURE__ */ new Set([
   'be_name',
   'srv_name',
   'srv_addr',

@@ -3,7 +3,9 @@
  * `metric(name)` accepts the same names, then extended with the counters it missed.
  */
 
-const SEED_FRONTEND = [
+/** Numeric `show stat` columns of a frontend: the seed's 25 names, then newer counters. */
+export const FRONTEND_METRICS = /* @__PURE__ */ Object.freeze([
+  // the seed's FRONTEND_METRICS (25 names, verbatim)
   'bin',
   'bout',
   'comp_byp',
@@ -29,9 +31,22 @@ const SEED_FRONTEND = [
   'slim',
   'smax',
   'stot',
-] as const;
+  // added: newer counters
+  'conn_rate',
+  'conn_rate_max',
+  'conn_tot',
+  'intercepted',
+  'dcon',
+  'dses',
+  'wrew',
+  'cache_lookups',
+  'cache_hits',
+  'eint',
+] as const);
 
-const SEED_BACKEND = [
+/** Numeric `show stat` columns of a backend: the seed's 40 names, then newer counters. */
+export const BACKEND_METRICS = /* @__PURE__ */ Object.freeze([
+  // the seed's BACKEND_METRICS (40 names, verbatim)
   'act',
   'bck',
   'bin',
@@ -72,9 +87,24 @@ const SEED_BACKEND = [
   'weight',
   'wredis',
   'wretr',
-] as const;
+  // added: newer counters
+  'req_tot',
+  'wrew',
+  'connect',
+  'reuse',
+  'cache_lookups',
+  'cache_hits',
+  'qtime_max',
+  'ctime_max',
+  'rtime_max',
+  'ttime_max',
+  'eint',
+  'uweight',
+] as const);
 
-const SEED_SERVER = [
+/** Numeric `show stat` columns of a server: the seed's 39 names, then newer counters. */
+export const SERVER_METRICS = /* @__PURE__ */ Object.freeze([
+  // the seed's SERVER_METRICS (39 names, verbatim)
   'act',
   'bck',
   'bin',
@@ -114,9 +144,30 @@ const SEED_SERVER = [
   'weight',
   'wredis',
   'wretr',
-] as const;
+  // added: newer counters
+  'req_tot',
+  'hanafail',
+  'wrew',
+  'connect',
+  'reuse',
+  'srv_icur',
+  'src_ilim',
+  'qtime_max',
+  'ctime_max',
+  'rtime_max',
+  'ttime_max',
+  'eint',
+  'idle_conn_cur',
+  'safe_conn_cur',
+  'used_conn_cur',
+  'need_conn_est',
+  'uweight',
+  'agent_duration',
+] as const);
 
-const SEED_HAPROXY = [
+/** Numeric `show info` fields: the seed's 40 names, then newer ones. */
+export const HAPROXY_METRICS = /* @__PURE__ */ Object.freeze([
+  // the seed's HAPROXY_METRICS (40 names, verbatim)
   'SslFrontendMaxKeyRate',
   'Hard_maxconn',
   'SessRateLimit',
@@ -157,66 +208,7 @@ const SEED_HAPROXY = [
   'Maxsock',
   'MaxSslRate',
   'MaxSessRate',
-] as const;
-
-/** Numeric `show stat` columns of a frontend: the seed's 25 names, then newer counters. */
-export const FRONTEND_METRICS = /* @__PURE__ */ Object.freeze([
-  ...SEED_FRONTEND,
-  'conn_rate',
-  'conn_rate_max',
-  'conn_tot',
-  'intercepted',
-  'dcon',
-  'dses',
-  'wrew',
-  'cache_lookups',
-  'cache_hits',
-  'eint',
-] as const);
-
-/** Numeric `show stat` columns of a backend: the seed's 40 names, then newer counters. */
-export const BACKEND_METRICS = /* @__PURE__ */ Object.freeze([
-  ...SEED_BACKEND,
-  'req_tot',
-  'wrew',
-  'connect',
-  'reuse',
-  'cache_lookups',
-  'cache_hits',
-  'qtime_max',
-  'ctime_max',
-  'rtime_max',
-  'ttime_max',
-  'eint',
-  'uweight',
-] as const);
-
-/** Numeric `show stat` columns of a server: the seed's 39 names, then newer counters. */
-export const SERVER_METRICS = /* @__PURE__ */ Object.freeze([
-  ...SEED_SERVER,
-  'req_tot',
-  'hanafail',
-  'wrew',
-  'connect',
-  'reuse',
-  'srv_icur',
-  'src_ilim',
-  'qtime_max',
-  'ctime_max',
-  'rtime_max',
-  'ttime_max',
-  'eint',
-  'idle_conn_cur',
-  'safe_conn_cur',
-  'used_conn_cur',
-  'need_conn_est',
-  'uweight',
-  'agent_duration',
-] as const);
-
-/** Numeric `show info` fields: the seed's 40 names, then newer ones. */
-export const HAPROXY_METRICS = /* @__PURE__ */ Object.freeze([
-  ...SEED_HAPROXY,
+  // added: newer counters
   'Nbthread',
   'Nbproc',
   'Pid',
