@@ -360,6 +360,11 @@ export const CONFORMANCE_EXPECTED: Record<string, string[]> = {
     'Missing version number.\n\n',
     'Unknown map identifier. Please use #<id> or <file>.\n\n',
   ],
+  'payloads and escapes in prompt mode': [
+    "\n> + + + \n> 0x? /api be_api\n0x? /static be_app\n0x? /tcp be_tcp\n0x? /a be_a\n0x? /b be_b\n\n> \n> type=beg, case=sensitive, found=no\n\n> \n> 0x? /api be_api\n0x? /static be_app\n0x? /tcp be_tcp\n0x? /a be_a\n0x? /b be_b\n0x? /with space va;lue\\x\n0x? #hash v\n\n> + Missing value for key '\n'.\n\n> 2.6.12-1+deb12u4\n\n> ",
+    '\n\n0x? /api be_api\n0x? /static be_app\n0x? /tcp be_tcp\n0x? /a be_a\n0x? /b be_b\n0x? /with space va;lue\\x\n0x? #hash v\n0x? /k1 v1\n0x? /k2 v2\n\n',
+    "\n> \n> [3]: 'nope' is not a valid IPv4 or IPv6 address.\n\n> [6]: 2.6.12-1+deb12u4\n\n> \n",
+  ],
   'master CLI': [
     'The following commands are valid at this level:\n  @!<pid>                                 : send a command to the <pid> process\n  @<relative pid>                         : send a command to the <relative pid> process\n  @master                                 : send a command to the master process\n  operator                                : lower the level of the current CLI session to operator\n  reload                                  : reload haproxy\n  show cli level                          : display the level of the current CLI session\n  show cli sockets                        : dump list of cli sockets\n  show proc                               : show processes status\n  show version                            : show version of the current process\n  user                                    : lower the level of the current CLI session to user\n  help [<command>]                        : list matching or all commands\n  prompt                                  : toggle interactive mode with prompt\n  quit                                    : disconnect\n\n',
     '#<PID>          <type>          <reloads>       <uptime>        <version>      \n<pid>           master          0 [failed: 0]   <uptime>     2.6.12-1+deb12u4\n# workers\n<pid>           worker          0               <uptime>     2.6.12-1+deb12u4\n# programs\n\n',

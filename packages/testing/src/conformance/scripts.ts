@@ -457,6 +457,16 @@ export const CONFORMANCE_SCRIPTS: ConformanceScript[] = [
     ],
   },
   {
+    name: 'payloads and escapes in prompt mode',
+    steps: [
+      cmd(
+        'prompt\nadd map #6 <<\n/a be_a\n/b be_b\n\nshow map #6\nadd map #6 /with\\ space va\\;lue\\\\x\nget map #6 /with space/x\nadd map #6 #hash v;show map #6\nadd map #6 <<\n\nshow version\n',
+      ),
+      cmd('add map #6 /k1 v1; add map #6 /k2 v2\nshow map #6\n'),
+      cmd('prompt\nset severity-output number\nadd acl #2 nope\nshow version\nprompt\n'),
+    ],
+  },
+  {
     name: 'master CLI',
     master: true,
     steps: [

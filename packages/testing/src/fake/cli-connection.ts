@@ -66,6 +66,7 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
   let closed = false;
   let stalled = false;
   let payloadFor: string | undefined;
+  let payloadLines: string[] = [];
   socket.setEncoding('utf8');
   socket.setTimeout(session.timeout);
   socket.on('timeout', () => socket.end());
@@ -173,21 +174,20 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
       for (;;) {
         if (closed || stalled) return;
         if (payloadFor !== undefined) {
-          let end = -1;
-          let payload = '';
-          if (buffer.startsWith('\n')) {
-            end = 1;
-          } else {
-            const index = buffer.indexOf('\n\n');
-            if (index >= 0) {
-              payload = buffer.slice(0, index + 1);
-              end = index + 2;
-            }
+          // Payload lines until an empty line; in prompt mode each one is acknowledged with "+ ".
+          const newline = buffer.indexOf('\n');
+          if (newline < 0) break;
+          const payloadLine = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          if (payloadLine !== '') {
+            payloadLines.push(payloadLine);
+            if (session.prompt && !closed) socket.write('+ ');
+            continue;
           }
-          if (end < 0) break;
-          buffer = buffer.slice(end);
           const line = payloadFor;
+          const payload = payloadLines.length > 0 ? `${payloadLines.join('\n')}\n` : '';
           payloadFor = undefined;
+          payloadLines = [];
           ran = true;
           if (!(await runLine(line, payload))) return;
           continue;
@@ -200,6 +200,7 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
         const payloadMatch = /(^|[ \t])<<$/.exec(line);
         if (payloadMatch) {
           payloadFor = line.slice(0, line.length - 2);
+          if (session.prompt && !closed) socket.write('+ ');
           continue;
         }
         ran = true;

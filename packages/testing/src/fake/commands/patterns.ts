@@ -185,7 +185,10 @@ function commands(kind: Kind): BuiltinCommand[] {
         const bad = checkVersion(ref, kind, v);
         if (bad) return bad;
         if (usePayload) {
-          const pairs = parsePayload(context.payload ?? '');
+          if (!context.payload) return err("Missing value for key '\n'.");
+          const pairs = parsePayload(context.payload);
+          const keyOnly = pairs.find((pair) => pair.value === '');
+          if (keyOnly) return err(`Missing value for key '${keyOnly.key}'.`);
           for (const pair of pairs) {
             const invalid = validate(ref, pair.key);
             if (invalid) return invalid;
