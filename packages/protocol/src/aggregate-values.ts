@@ -45,13 +45,13 @@ function sum(values: Array<number | bigint>): number | bigint {
   let total = 0;
   let exact = true;
   for (const value of values) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
+    // Every partial sum must stay a safe integer, or precision is already lost.
+    if (typeof value !== 'number' || !Number.isInteger(value) || !Number.isSafeInteger((total += value))) {
       exact = false;
       break;
     }
-    total += value;
   }
-  if (exact && Number.isSafeInteger(total)) return total;
+  if (exact) return total;
   // Floats (`show info float`) stay floats; integers beyond 2^53 are summed exactly as bigints.
   if (values.every((value) => typeof value === 'bigint' || Number.isInteger(value))) {
     let big = 0n;
