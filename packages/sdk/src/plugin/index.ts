@@ -6,7 +6,7 @@ export { defineCommand, definePlugin, type PluginSpec } from './define.js';
 export { createCommandContext, executeCommand } from './execute.js';
 export { checkPlugins, installPlugins, RESERVED_NAMESPACES } from './install.js';
 export { expectEmptyReply, forEachProcess, only } from './helpers.js';
-// Parse helpers for the ACL/map/table outputs (from @haproxyadmin/protocol, so plugins need no second dependency).
+// Parse helpers for the ACL/map/table outputs (from @haproxyadmin/protocol, re-declared in parsers.ts).
 export {
   type AclEntry,
   type AclMatch,
@@ -22,7 +22,7 @@ export {
   parseMapList,
   parseMapMatch,
   parseTable,
-} from '@haproxyadmin/protocol';
+} from './parsers.js';
 export {
   formatPatternId,
   PatternKindError,
