@@ -110,6 +110,11 @@ const ERROR_LINES: readonly RegExp[] = [
 
 const PERMISSION_DENIED = /^Permission denied!?$/;
 
+/** The catalogue as one regular expression (one scan per reply instead of one per pattern). */
+const ERROR_LINE = new RegExp(ERROR_LINES.map((pattern) => `(?:${pattern.source})`).join('|'));
+
+const SILENT_SUCCESS: ClassifiedReply = Object.freeze({ ok: true, text: '', severity: undefined });
+
 /**
  * Classify one command's reply (as framed, prompt excluded): success with its text, or a
  * {@link CommandFailedError} / {@link PermissionDeniedError}.
@@ -124,6 +129,8 @@ const PERMISSION_DENIED = /^Permission denied!?$/;
  * @param command the command line as sent, kept in the error.
  */
 export function classifyReply(command: string, raw: string): ClassifiedReply {
+  // The most common reply of all: a silent success.
+  if (raw === '\n') return SILENT_SUCCESS;
   const { severity, text: body } = parseSeverity(raw);
   const text = stripFinalEmptyLine(body);
   const firstLine = text
@@ -132,7 +139,7 @@ export function classifyReply(command: string, raw: string): ClassifiedReply {
   if (PERMISSION_DENIED.test(firstLine)) {
     return { ok: false, text, severity, error: new PermissionDeniedError(command, text) };
   }
-  const known = ERROR_LINES.some((pattern) => pattern.test(firstLine));
+  const known = ERROR_LINE.test(firstLine);
   const failed = severity !== undefined && severity <= 3 ? true : known;
   if (!failed) return { ok: true, text, severity };
   return {

@@ -387,17 +387,18 @@ class DefaultExecutor implements Executor {
     return targets.map((target) => target.ref);
   }
 
-  async run(line: string, options: RunOptions = {}): Promise<ProcessOutcome<string>[]> {
+  run(line: string, options: RunOptions = {}): Promise<ProcessOutcome<string>[]> {
     const signal = options.signal;
-    if (this.closed) throw new ClientClosedError();
-    if (signal?.aborted) throw signal.reason;
+    if (this.closed) return Promise.reject(new ClientClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const work =
       this.masters.length === 0
         ? this.fanOut(this.standalone, [], line, options)
         : this.runMastered(line, options);
-    const outcomes = signal ? await raceAbort(work, signal) : await work;
-    if (this.closed) throw new ClientClosedError();
-    return outcomes;
+    return (signal ? raceAbort(work, signal) : work).then((outcomes) => {
+      if (this.closed) throw new ClientClosedError();
+      return outcomes;
+    });
   }
 
   private async runMastered(line: string, options: RunOptions): Promise<ProcessOutcome<string>[]> {

@@ -37,10 +37,16 @@ export function timeout(options: TimeoutOptions = {}): TransportInterceptor {
     const ms = request.timeout ?? options.ms ?? 5000;
     if (!(ms > 0) || ms === Number.POSITIVE_INFINITY) return next(request);
     const deadline = performance.now() + ms;
+    // Built field by field: a spread of an object with optional fields is measurably slower.
     return next({
-      ...request,
+      line: request.line,
+      payload: request.payload,
+      signal: request.signal,
       timeout: ms,
       deadline: request.deadline === undefined ? deadline : Math.min(request.deadline, deadline),
+      idempotent: request.idempotent,
+      oneshot: request.oneshot,
+      onSent: request.onSent,
     });
   };
 }
@@ -65,6 +71,7 @@ export function retry(options: RetryOptions = {}): TransportInterceptor {
   const interval = options.interval ?? 200;
   const maxInterval = options.maxInterval ?? 5000;
   return (next) => (request) => {
+    if (!request.idempotent || retries === 0) return next(request);
     // No async frame on the success path: thousands of pipelined requests go through here.
     const attempt = (count: number): Promise<TransportReply> =>
       next(request).catch(async (error: unknown) => {

@@ -143,6 +143,9 @@ interface Inflight {
   readonly parts: string[];
   readonly payload: boolean;
   discard: boolean;
+  /** Sends the request again on a new connection, when it was never written. */
+  readonly resend?: (() => Promise<TransportReply>) | undefined;
+  readonly resolveReply?: ((reply: TransportReply) => void) | undefined;
   resolve(parts: string[]): void;
   reject(error: unknown): void;
 }
@@ -301,9 +304,18 @@ class CliConnection {
     );
   }
 
-  /** Send one request; resolves with its framed reply parts. */
-  send(request: TransportRequest, line: string): Promise<string[]> {
-    return new Promise<string[]>((resolve, reject) => {
+  /**
+   * Send one request; resolves with its framed reply. `resend` takes over when the connection
+   * breaks before the request was written (nothing reached HAProxy).
+   */
+  send(
+    request: TransportRequest,
+    line: string,
+    resend?: () => Promise<TransportReply>,
+  ): Promise<TransportReply> {
+    return new Promise<TransportReply>((resolveReply, reject) => {
+      const resolve = (parts: string[]) =>
+        resolveReply({ text: parts.length === 1 ? parts[0]! : parts.join(''), parts });
       const signal = request.signal;
       // No AbortController or timer per request: they cost more than the request itself when
       // thousands are pipelined. Deadlines share one timer per connection; a caller's own signal
@@ -323,6 +335,13 @@ class CliConnection {
         parts: [],
         payload: request.payload !== undefined,
         discard: false,
+        resend,
+        resolveReply: onAbort
+          ? (reply) => {
+              signal!.removeEventListener('abort', onAbort);
+              resolveReply(reply);
+            }
+          : resolveReply,
         resolve: onAbort
           ? (parts) => {
               signal!.removeEventListener('abort', onAbort);
@@ -341,7 +360,8 @@ class CliConnection {
         return;
       }
       if (this.dead) {
-        reject(new UnsentError(this.endpoint, this.closedError));
+        if (resend) resend().then(resolveReply, reject);
+        else reject(new UnsentError(this.endpoint, this.closedError));
         return;
       }
       if (entry.deadline <= performance.now()) {
@@ -349,6 +369,8 @@ class CliConnection {
         return;
       }
       if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
+      if (this.inflight.length === this.head) this.ordered = true;
+      else if (entry.deadline < this.inflight[this.inflight.length - 1]!.deadline) this.ordered = false;
       this.inflight.push(entry);
       this.armDeadline(entry.deadline);
       this.write(encode(request, line), entry);
@@ -357,6 +379,8 @@ class CliConnection {
 
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private deadlineAt = Number.POSITIVE_INFINITY;
+  /** True while deadlines never decrease along the queue. */
+  private ordered = true;
 
   private armDeadline(deadline: number): void {
     if (deadline >= this.deadlineAt || deadline === Number.POSITIVE_INFINITY) return;
@@ -379,6 +403,8 @@ class CliConnection {
     if (this.dead) return;
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
+    // Usually every request has the same budget, so deadlines grow along the queue and the first
+    // waiting request has the earliest: then only the start of the queue needs looking at.
     for (let index = this.head; index < this.inflight.length; index++) {
       const entry = this.inflight[index]!;
       if (entry.discard) continue;
@@ -394,8 +420,11 @@ class CliConnection {
         return;
       }
       if (entry.deadline < next) next = entry.deadline;
+      if (this.ordered) break;
     }
-    if (next !== Number.POSITIVE_INFINITY) this.armDeadline(next);
+    // Deadlines of pipelined requests are dense: check again no sooner than 10 ms from now, so a
+    // busy connection is scanned at most every 10 ms (a timeout may fire up to 10 ms late).
+    if (next !== Number.POSITIVE_INFINITY) this.armDeadline(Math.max(next, now + 10));
   }
 
   private write(text: string, entry?: Inflight): void {
@@ -432,7 +461,9 @@ class CliConnection {
     this.head = 0;
     for (const entry of pending) {
       if (entry.discard) continue;
-      entry.reject(entry.written || broken ? error : new UnsentError(this.endpoint, error));
+      if (entry.written || broken) entry.reject(error);
+      else if (entry.resend) entry.resend().then(entry.resolveReply!, entry.reject);
+      else entry.reject(new UnsentError(this.endpoint, error));
     }
   }
 
@@ -577,40 +608,27 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
     }
   };
 
-  const toReply = (parts: string[]): TransportReply => ({
-    text: parts.length === 1 ? parts[0]! : parts.join(''),
-    parts,
-  });
-
   const persistentSlow = async (
     request: TransportRequest,
     line: string,
     attempt: number,
   ): Promise<TransportReply> => {
-    for (; ; attempt++) {
-      const connection = await acquire(request);
-      try {
-        return toReply(await connection.send(request, line));
-      } catch (error) {
-        if (error instanceof UnsentError && attempt < 2) continue;
-        throw error;
-      }
-    }
+    const connection = await acquire(request);
+    // A request that never reached the socket (HAProxy closed the idle connection first) moves to
+    // a new connection transparently, twice at most; anything written on a connection that then
+    // broke is reported, never re-sent here (the retry interceptor decides, idempotent only).
+    return connection.send(
+      request,
+      line,
+      attempt < 2 ? () => persistentSlow(request, line, attempt + 1) : undefined,
+    );
   };
 
-  /**
-   * A request that never reached the socket (HAProxy closed the idle connection first) moves to a
-   * new connection transparently; anything written on a connection that then broke is reported,
-   * never re-sent here (the retry interceptor decides, for idempotent commands only).
-   * The common case (connected) allocates no extra promise layers.
-   */
+  /** The common case (connected) adds no promise layer. */
   const persistent = (request: TransportRequest, line: string): Promise<TransportReply> => {
     const connection = current;
     if (!connection || connection.dead || closed) return persistentSlow(request, line, 0);
-    return connection.send(request, line).then(toReply, (error: unknown) => {
-      if (error instanceof UnsentError) return persistentSlow(request, line, 1);
-      throw error;
-    });
+    return connection.send(request, line, () => persistentSlow(request, line, 1));
   };
 
   const oneShot = async (request: TransportRequest, lines: string[]): Promise<TransportReply> => {
