@@ -15,6 +15,7 @@ defaults
     timeout client 5s
     timeout server 5s
 backend be_app
+    http-request set-header X-Route %[req.hdr(host),map(\${dir}/routes.map)]
     server s1 127.0.0.1:1 weight 10
 `;
 
@@ -76,7 +77,7 @@ describeWithHAProxy('master CLI discovery on real HAProxy (reload, old worker ke
   let executor: Executor;
 
   beforeAll(async () => {
-    haproxy = await startHAProxy({ master: true, config: CONFIG });
+    haproxy = await startHAProxy({ master: true, config: CONFIG, files: { 'routes.map': '' } });
     executor = await createExecutor({ master: haproxy.masterSocket!, timeout: 3000 });
   });
   afterAll(async () => {
@@ -136,7 +137,11 @@ describeWithHAProxy('master CLI discovery on real HAProxy (reload, old worker ke
       const [chained] = await executor.run('show cli level; get weight be_app/s1');
       expect(chained!.ok && chained!.value).toBe('admin\n3 (initial 10)\n');
       // a payload through the master
-      expect((await executor.run('show version'))[0]!.ok).toBe(true);
+      const map = `${haproxy.dir}/routes.map`;
+      const [added] = await executor.run(`add map ${map}`, { payload: 'a.example be1\nb.example be2' });
+      expect(added).toMatchObject({ ok: true, value: '' });
+      const [shown] = await executor.run(`show map ${map}`);
+      expect(shown!.ok && shown!.value.replace(/0x[0-9a-f]+ /g, '')).toBe('a.example be1\nb.example be2\n');
     } finally {
       held.socket.destroy();
     }
