@@ -123,6 +123,15 @@ class MasterSource {
       throw checked.error;
     }
     const workers = parseShowProc(checked.text).filter((process) => process.type === 'worker');
+    if (!workers.some((worker) => worker.current)) {
+      // Mid-reload (the new worker is not forked yet) or a broken master: never let a write
+      // "succeed" on zero processes.
+      this.stale = true;
+      throw new SocketConnectionError(
+        'the master CLI lists no current worker (a reload in progress?)',
+        this.endpoint,
+      );
+    }
     const previous = new Map(this.targets.map((target) => [target.ref.pid, target]));
     this.targets = workers.map((worker) => {
       const known = previous.get(worker.pid);
