@@ -55,12 +55,12 @@ export class ModelContext {
   }
 
   /** The `show stat` of every process a read needs; rejects (like `settle`) if one of them failed. */
-  async statDumps(scope: Scope, mode: ReadMode, options?: CallOptions): Promise<Dumped<StatIndex>[]> {
-    return select('show stat', await this.stats.read(scope, options), mode);
+  statDumps(scope: Scope, mode: ReadMode, options?: CallOptions): Promise<Dumped<StatIndex>[]> {
+    return this.stats.read(scope, options).then((dumps) => select('show stat', dumps, mode));
   }
 
-  async infoDumps(mode: ReadMode, options?: CallOptions): Promise<Dumped<InfoRecord>[]> {
-    return select('show info', await this.info.read('*', options), mode);
+  infoDumps(mode: ReadMode, options?: CallOptions): Promise<Dumped<InfoRecord>[]> {
+    return this.info.read('*', options).then((dumps) => select('show info', dumps, mode));
   }
 
   /**

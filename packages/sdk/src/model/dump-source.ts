@@ -9,16 +9,14 @@ export type ProcessDump<T> =
 /** The scope of a dump: every object (`*`) or one proxy's rows (frontend, servers, backend). */
 export type Scope = '*' | { readonly proxy: string };
 
-interface Waiter<T> {
-  resolve(value: ProcessDump<T>[]): void;
-  reject(error: unknown): void;
-}
-
 interface Batch<T> {
   readonly timeout: number | undefined;
   readonly proxies: Set<string>;
   all: boolean;
-  readonly waiters: Waiter<T>[];
+  /** One promise shared by every reader of the batch. */
+  readonly promise: Promise<ProcessDump<T>[]>;
+  resolve(value: ProcessDump<T>[]): void;
+  reject(error: unknown): void;
 }
 
 interface Flight<T> {
@@ -84,15 +82,20 @@ export class DumpSource<T> {
     if (!shared) {
       let batch = this.#batches.get(timeout);
       if (!batch) {
-        const created: Batch<T> = { timeout, proxies: new Set(), all: false, waiters: [] };
+        let resolve!: Batch<T>['resolve'];
+        let reject!: Batch<T>['reject'];
+        const promise = new Promise<ProcessDump<T>[]>((onResolve, onReject) => {
+          resolve = onResolve;
+          reject = onReject;
+        });
+        const created: Batch<T> = { timeout, proxies: new Set(), all: false, promise, resolve, reject };
         batch = created;
         this.#batches.set(timeout, created);
         setImmediate(() => this.#flush(created));
       }
       if (proxy === undefined) batch.all = true;
       else batch.proxies.add(proxy);
-      const waiters = batch.waiters;
-      shared = new Promise<ProcessDump<T>[]>((resolve, reject) => waiters.push({ resolve, reject }));
+      shared = batch.promise;
     }
     return signal ? raceSignal(shared, signal) : shared;
   }
@@ -106,11 +109,11 @@ export class DumpSource<T> {
     promise.then(
       (dumps) => {
         this.#flights.delete(flight);
-        for (const waiter of batch.waiters) waiter.resolve(dumps);
+        batch.resolve(dumps);
       },
       (error: unknown) => {
         this.#flights.delete(flight);
-        for (const waiter of batch.waiters) waiter.reject(error);
+        batch.reject(error);
       },
     );
   }
