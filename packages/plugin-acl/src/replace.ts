@@ -48,6 +48,14 @@ export interface AclReplaceResult {
 
 const VERSION = /New version created: (\d+)/;
 
+/** What a failed `replace` reports for a process that had staged everything: nothing was committed. */
+export interface StagedVersion {
+  readonly version: number;
+  readonly committed: false;
+  /** Whether the staged version was cleared (`clear acl @<ver>`) to free its memory. */
+  readonly cleared: boolean;
+}
+
 /** Run `steps` with at most `limit` in flight, reporting progress; stops at the first failure. */
 export async function runWindowed(
   total: number,
@@ -110,16 +118,24 @@ export async function replaceAclPatterns(
     return Number(version);
   });
   if (staged.some((outcome) => !outcome.ok)) {
-    // HAProxy has no `abort`: an uncommitted version is harmless; clearing it frees its memory now.
-    await Promise.all(
-      staged.map(async (outcome) => {
-        if (!outcome.ok) return;
-        await context
-          .run(`clear acl @${outcome.value} ${acl}`, { targets: [outcome.process] })
-          .catch(() => []);
+    // HAProxy has no `abort`: an uncommitted version is harmless, and clearing it frees its memory now.
+    // Each staged process is reported with its version, `committed: false` and whether it was cleared.
+    const report = await Promise.all(
+      staged.map(async (outcome): Promise<ProcessOutcome<StagedVersion>> => {
+        if (!outcome.ok) return outcome;
+        const line = `clear acl @${outcome.value} ${acl}`;
+        const cleared = await context
+          .run(line, { targets: [outcome.process] })
+          .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
+          .catch(() => false);
+        return {
+          process: outcome.process,
+          ok: true,
+          value: { version: outcome.value, committed: false, cleared },
+        };
       }),
     );
-    throw new AggregateProcessError(`replace acl ${acl} (nothing committed)`, staged);
+    throw new AggregateProcessError(`replace acl ${acl} (nothing committed)`, report);
   }
   const committed = await forEachProcess(processes, async (process) => {
     const version = (staged.find((outcome) => outcome.process === process) as { value: number }).value;

@@ -217,6 +217,10 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
     expect((error as AggregateProcessError).failed[0]!.error.message).toMatch(
       /not a valid IPv4 or IPv6 address/,
     );
+    const staged = outcomes[0] as { value: { version: number; committed: boolean; cleared: boolean } };
+    expect(staged.value).toMatchObject({ committed: false, cleared: true });
+    const first = haproxy.processes[0]!.sockets[0];
+    expect(await haproxy.send(`show acl @${staged.value.version} ${mixed}`, first)).toBe('\n');
     expect(await rawShow(mixed)).toEqual(before);
     expect(await versions()).toEqual(versionsBefore);
     for (const reply of await rawShow(mixed)) expect(reply).toMatch(/^0x[0-9a-f]+ 10\.0\.0\.1\n\n$/);

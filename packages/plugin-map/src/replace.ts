@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   type MapEntry,
   only,
+  type ProcessOutcome,
   type ProcessRef,
   ProtocolError,
   parseMapEntries,
@@ -123,6 +124,14 @@ export function planSteps(
 
 const VERSION = /New version created: (\d+)/;
 
+/** What a failed `replace` reports for a process that had staged everything: nothing was committed. */
+export interface StagedVersion {
+  readonly version: number;
+  readonly committed: false;
+  /** Whether the staged version was cleared (`clear map @<ver>`) to free its memory. */
+  readonly cleared: boolean;
+}
+
 /** Stage `pairs` as a new version on every process and commit only when every process staged everything. */
 export async function replaceMapEntries(
   context: CommandContext<MapReplaceOptions>,
@@ -158,16 +167,24 @@ export async function replaceMapEntries(
     return Number(version);
   });
   if (staged.some((outcome) => !outcome.ok)) {
-    // HAProxy has no `abort`: an uncommitted version is harmless; clearing it frees its memory now.
-    await Promise.all(
-      staged.map(async (outcome) => {
-        if (outcome.ok)
-          await context
-            .run(`clear map @${outcome.value} ${map}`, { targets: [outcome.process] })
-            .catch(() => []);
+    // HAProxy has no `abort`: an uncommitted version is harmless, and clearing it frees its memory now.
+    // Each staged process is reported with its version, `committed: false` and whether it was cleared.
+    const report = await Promise.all(
+      staged.map(async (outcome): Promise<ProcessOutcome<StagedVersion>> => {
+        if (!outcome.ok) return outcome;
+        const line = `clear map @${outcome.value} ${map}`;
+        const cleared = await context
+          .run(line, { targets: [outcome.process] })
+          .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
+          .catch(() => false);
+        return {
+          process: outcome.process,
+          ok: true,
+          value: { version: outcome.value, committed: false, cleared },
+        };
       }),
     );
-    throw new AggregateProcessError(`replace map ${map} (nothing committed)`, staged);
+    throw new AggregateProcessError(`replace map ${map} (nothing committed)`, report);
   }
   const committed = await forEachProcess(processes, async (process) => {
     const outcome = staged.find((item) => item.process === process);

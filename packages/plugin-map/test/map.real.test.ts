@@ -201,7 +201,12 @@ describeWithHAProxy('plugin-map on real HAProxy (2 processes)', () => {
       ])
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AggregateProcessError);
-    expect((error as AggregateProcessError).outcomes.map((outcome) => outcome.ok)).toEqual([true, false]);
+    const outcomes = (error as AggregateProcessError).outcomes;
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false]);
+    const staged = outcomes[0] as { value: { version: number; committed: boolean; cleared: boolean } };
+    expect(staged.value).toMatchObject({ committed: false, cleared: true });
+    const first = haproxy.processes[0]!.sockets[0];
+    expect(await haproxy.send(`show map @${staged.value.version} ${mixed}`, first)).toBe('\n');
     expect(await rawShow(mixed)).toEqual(before);
     const versionsAfter = await versions(mixed);
     expect(versionsAfter.map((version) => version.current)).toEqual(
