@@ -378,4 +378,5 @@ export const CONFORMANCE_EXPECTED: Record<string, string[]> = {
     'master> 2.6.12-1+deb12u4\n\nmaster> <pid>> 2.6.12-1+deb12u4\n\n<pid>> master> admin\n\nmaster> ',
     "master> Can't find the target PID matching the prefix '@2'\n",
   ],
+  'master CLI reload': ['', '2.6.12-1+deb12u4\n\n', 'admin\n\n'],
 };

@@ -78,7 +78,8 @@ async function runStep(target: ConformanceTarget, step: ConformanceStep): Promis
       raw = await exchange(path, send, step.keepOpen);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (attempt > 40 || (code !== 'ECONNREFUSED' && code !== 'ENOENT')) throw error;
+      if (attempt > 40 || !['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE'].includes(code ?? ''))
+        throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -483,4 +483,13 @@ export const CONFORMANCE_SCRIPTS: ConformanceScript[] = [
       cmd('prompt\n@2 show version\nshow version\n', 'master', 'master'),
     ],
   },
+  {
+    name: 'master CLI reload',
+    master: true,
+    steps: [
+      cmd('reload', 'exact', 'master'),
+      cmd('@1 show version', 'exact', 'master'),
+      cmd('show cli level', 'exact', 'master'),
+    ],
+  },
 ];
