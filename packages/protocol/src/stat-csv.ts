@@ -83,11 +83,11 @@ function rowFactory(columns: readonly string[]): MaskedRowFactory {
   const root = new Map<number, unknown>();
   let patterns = 0;
   let compile = true;
-  const generic: RowFactory = (values) => {
+  const isSet = (mask: Int32Array, index: number) => (mask[index >> 5]! & (1 << (index & 31))) !== 0;
+  const generic: MaskedRowFactory = (values, mask) => {
     const row: Record<string, FieldValue | undefined> = {};
     for (let index = 0; index < columns.length; index++) {
-      const value = values[index];
-      if (value !== undefined) row[columns[index]!] = value;
+      if (isSet(mask, index)) row[columns[index]!] = values[index];
     }
     return row as StatRow;
   };
@@ -101,23 +101,39 @@ function rowFactory(columns: readonly string[]): MaskedRowFactory {
       }
       node = next;
     }
-    let factory = node.get(mask[words - 1]!) as RowFactory | undefined;
+    let factory = node.get(mask[words - 1]!) as MaskedRowFactory | undefined;
     if (factory === undefined) {
       const present: number[] = [];
-      for (let index = 0; index < values.length; index++)
-        if (values[index] !== undefined) present.push(index);
+      for (let index = 0; index < columns.length; index++) if (isSet(mask, index)) present.push(index);
       factory =
         (compile && patterns < MAX_PATTERNS ? compileLiteral(columns, present) : undefined) ?? generic;
       if (factory === generic) compile = false;
       patterns++;
       node.set(mask[words - 1]!, factory);
     }
-    return factory(values);
+    return factory(values, mask);
   };
 }
 
-/** Compile the `# pxname,svname,…,` header line (without its newline). */
+/**
+ * Compiled headers by header line. Every `show stat` of one HAProxy version has the same header, and
+ * reusing its row factories keeps them optimized by the JIT instead of compiling and warming up new
+ * ones for each dump. Bounded: a handful of versions at most in one fleet.
+ */
+const HEADERS = new Map<string, StatHeader>();
+const MAX_HEADERS = 16;
+
+/** Compile the `# pxname,svname,…,` header line (without its newline), or reuse a compiled one. */
 export function compileStatHeader(line: string): StatHeader {
+  const cached = HEADERS.get(line);
+  if (cached) return cached;
+  const header = compileHeader(line);
+  if (HEADERS.size >= MAX_HEADERS) HEADERS.delete(HEADERS.keys().next().value!);
+  HEADERS.set(line, header);
+  return header;
+}
+
+function compileHeader(line: string): StatHeader {
   if (!line.startsWith('# ')) {
     throw new ProtocolError('show stat: the reply does not start with a "# pxname,svname,…" header', {
       command: 'show stat',
@@ -243,8 +259,8 @@ export function parseStatRows(
       const slot = slots[column]!;
       code = text.charCodeAt(pos);
       if (code === COMMA || code === LF) {
-        // An empty field (about half of a dump).
-        if (slot >= 0) values[slot] = undefined;
+        // An empty field (about half of a dump): its mask bit stays clear, so the row factory never
+        // reads the stale value a previous row left in `values[slot]`.
         column++;
         pos++;
         continue;
@@ -304,7 +320,11 @@ export function parseStatRows(
     if (column !== count) {
       throw rowError(`a row has ${column} fields, the header has ${count}`, text, lineStart);
     }
-    if (typeof values[pxnameSlot] !== 'string' || typeof values[svnameSlot] !== 'string') {
+    // pxname and svname are text columns: a set mask bit means a non-empty string.
+    if (
+      (mask[pxnameSlot >> 5]! & (1 << (pxnameSlot & 31))) === 0 ||
+      (mask[svnameSlot >> 5]! & (1 << (svnameSlot & 31))) === 0
+    ) {
       throw rowError('a row without pxname or svname', text, lineStart);
     }
     rows.push(createRow(values, mask));
