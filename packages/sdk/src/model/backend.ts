@@ -1,12 +1,12 @@
 import type { BackendMetric } from '@haproxyadmin/protocol';
-import type { CallOptions, ProcessRef } from '../core/types.js';
+import type { CallOptions } from '../core/types.js';
 import { NotFoundError } from '../errors.js';
 import type { ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
 import { BACKEND_METRICS, type StatRow } from './protocol.js';
 import { lookupServers } from './lookup.js';
 import type { StatIndex } from './stat-index.js';
-import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';
+import { type MetricValue, StatObject } from './stat-object.js';
 import type { Server } from './server.js';
 import { validateName } from './validate.js';
 
@@ -21,7 +21,10 @@ export class Backend extends StatObject {
   readonly name: string;
   readonly key: string;
   /** The proxy id (`iid`) at the last lookup (first process that has it); reads never use it. */
-  iid = 0;
+  get iid(): number {
+    return this.capturedId;
+  }
+  protected readonly idField = 'iid';
   protected readonly kind = 'backend';
   protected readonly metricNames: readonly string[] = BACKEND_METRICS;
   protected readonly scope: Scope;
@@ -32,13 +35,6 @@ export class Backend extends StatObject {
     this.name = name;
     this.key = `backend:${name}`;
     this.scope = { proxy: name };
-  }
-
-  /** @internal */
-  capture(found: readonly Located[], all: readonly ProcessRef[]): void {
-    this.iid = Number(found[0]?.row.iid ?? 0);
-    this.processes = found.map(({ process }) => process);
-    this.processNb = processNumbers(this.processes, all);
   }
 
   protected find(index: StatIndex): StatRow | undefined {

@@ -1,12 +1,12 @@
 import type { FrontendMetric } from '@haproxyadmin/protocol';
 import { serializeCommand } from '@haproxyadmin/protocol';
-import type { CallOptions, ProcessRef } from '../core/types.js';
+import type { CallOptions } from '../core/types.js';
 import type { PerProcessValue } from './aggregate.js';
 import type { ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
 import { FRONTEND_METRICS, type StatRow } from './protocol.js';
 import type { StatIndex } from './stat-index.js';
-import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';
+import { type MetricValue, StatObject } from './stat-object.js';
 import { INT32_MAX, validateInteger } from './validate.js';
 
 /**
@@ -20,7 +20,10 @@ export class Frontend extends StatObject {
   readonly name: string;
   readonly key: string;
   /** The proxy id (`iid`) at the last lookup (first process that has it); reads never use it. */
-  iid = 0;
+  get iid(): number {
+    return this.capturedId;
+  }
+  protected readonly idField = 'iid';
   protected readonly kind = 'frontend';
   protected readonly metricNames: readonly string[] = FRONTEND_METRICS;
   protected readonly scope: Scope;
@@ -31,13 +34,6 @@ export class Frontend extends StatObject {
     this.name = name;
     this.key = `frontend:${name}`;
     this.scope = { proxy: name };
-  }
-
-  /** @internal */
-  capture(found: readonly Located[], all: readonly ProcessRef[]): void {
-    this.iid = Number(found[0]?.row.iid ?? 0);
-    this.processes = found.map(({ process }) => process);
-    this.processNb = processNumbers(this.processes, all);
   }
 
   protected find(index: StatIndex): StatRow | undefined {

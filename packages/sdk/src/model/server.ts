@@ -13,7 +13,7 @@ import {
   type StatValue,
 } from './protocol.js';
 import type { StatIndex } from './stat-index.js';
-import { type Located, type MetricValue, processNumbers, StatObject } from './stat-object.js';
+import { type MetricValue, StatObject } from './stat-object.js';
 import { validateInteger, validateIp } from './validate.js';
 
 /** The administrative states `setState()` accepts. */
@@ -36,7 +36,10 @@ export class Server extends StatObject {
   readonly backendName: string;
   readonly key: string;
   /** The server id (`sid`) at the last lookup (first process that has it); reads never use it. */
-  sid = 0;
+  get sid(): number {
+    return this.capturedId;
+  }
+  protected readonly idField = 'sid';
   protected readonly kind = 'server';
   protected readonly metricNames: readonly string[] = SERVER_METRICS;
   protected readonly scope: Scope;
@@ -48,13 +51,6 @@ export class Server extends StatObject {
     this.backendName = backendName;
     this.key = `${backendName}/${name}`;
     this.scope = { proxy: backendName };
-  }
-
-  /** @internal */
-  capture(found: readonly Located[], all: readonly ProcessRef[]): void {
-    this.sid = Number(found[0]?.row.sid ?? 0);
-    this.processes = found.map(({ process }) => process);
-    this.processNb = processNumbers(this.processes, all);
   }
 
   protected find(index: StatIndex): StatRow | undefined {

@@ -43,10 +43,24 @@ export abstract class StatObject {
   protected readonly context: ModelContext;
   /** Source-independent identity; see the class docs of each kind. */
   abstract readonly key: string;
-  /** Every process the object was found on at lookup (one entry each, see {@link processNumbers}). */
-  processNb: readonly number[] = [];
-  /** The processes the object was found on at lookup. */
-  processes: readonly ProcessRef[] = [];
+  #processes: readonly ProcessRef[] = [];
+  #processNb: readonly number[] = [];
+  #id = 0;
+
+  /** Every process the object was found on at the last lookup: its pid (1-based position when unknown). */
+  get processNb(): readonly number[] {
+    return this.#processNb;
+  }
+
+  /** The processes the object was found on at the last lookup. */
+  get processes(): readonly ProcessRef[] {
+    return this.#processes;
+  }
+
+  /** @internal The iid (frontend, backend) or sid (server) captured at the last lookup. */
+  protected get capturedId(): number {
+    return this.#id;
+  }
 
   protected abstract readonly kind: 'frontend' | 'backend' | 'server';
   protected abstract readonly metricNames: readonly string[];
@@ -58,8 +72,15 @@ export abstract class StatObject {
     this.context = context;
   }
 
-  /** @internal Refresh the properties captured at lookup. */
-  abstract capture(found: readonly Located[], all: readonly ProcessRef[]): void;
+  /** @internal The id column of this kind (`iid` or `sid`). */
+  protected abstract readonly idField: 'iid' | 'sid';
+
+  /** @internal Refresh the properties captured at lookup (id of the first process, processes). */
+  capture(found: readonly Located[], all: readonly ProcessRef[]): void {
+    this.#id = Number(found[0]?.row[this.idField] ?? 0);
+    this.#processes = found.map(({ process }) => process);
+    this.#processNb = processNumbers(this.#processes, all);
+  }
 
   /** @internal The rows of this object on the processes a read needs; `NotFoundError` when on none. */
   protected async locate(mode: ReadMode, options?: CallOptions): Promise<Located[]> {
