@@ -132,21 +132,17 @@ class UnsentError extends SocketTransportError {
 }
 
 interface Inflight {
-  /** Replies expected. */
-  readonly expected: number;
   /** Handed to the socket (HAProxy may have read it). */
   written: boolean;
   /** `performance.now()` time by which the reply must be complete. */
   readonly deadline: number;
   readonly request?: TransportRequest | undefined;
   onSent?: (() => void) | undefined;
-  readonly parts: string[];
   readonly payload: boolean;
   discard: boolean;
   /** Sends the request again on a new connection, when it was never written. */
   readonly resend?: (() => Promise<TransportReply>) | undefined;
-  readonly resolveReply?: ((reply: TransportReply) => void) | undefined;
-  resolve(parts: string[]): void;
+  resolve(reply: TransportReply): void;
   reject(error: unknown): void;
 }
 
@@ -181,18 +177,16 @@ class CliConnection {
     socket.on('error', (error) => this.fail(toSocketError(error, endpoint, 'io')));
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.fail(new SocketTransportError('connection closed by HAProxy', endpoint)));
-    this.ready = new Promise<string[][]>((resolve, reject) => {
-      const replies: string[][] = [];
-      const expect = (count: number, last: boolean) =>
+    this.ready = new Promise<string[]>((resolve, reject) => {
+      const replies: string[] = [];
+      const expect = (_count: number, last: boolean) =>
         this.inflight.push({
-          expected: count,
           written: false,
           deadline: Number.POSITIVE_INFINITY,
-          parts: [],
           payload: false,
           discard: false,
-          resolve: (parts) => {
-            replies.push(parts);
+          resolve: (reply) => {
+            replies.push(reply.text);
             if (last) resolve(replies);
           },
           reject,
@@ -207,7 +201,7 @@ class CliConnection {
         this.write('prompt\nset severity-output number\n');
       }
     }).then((replies) => {
-      const flat = replies.flat();
+      const flat = replies;
       const expected = kind === 'master' ? [''] : ['\n', '\n'];
       if (flat.length !== expected.length || flat.some((text, index) => text !== expected[index])) {
         throw this.notHAProxy(`unexpected greeting ${JSON.stringify(flat.join('').slice(0, 80))}`);
@@ -262,10 +256,10 @@ class CliConnection {
       );
       return;
     }
-    head.parts.push(head.payload ? stripPayloadPrompts(text) : text);
-    if (head.parts.length < head.expected) return;
     this.shift();
-    if (!head.discard) head.resolve(head.parts);
+    if (head.discard) return;
+    const reply = head.payload ? stripPayloadPrompts(text) : text;
+    head.resolve({ text: reply, parts: [reply] });
   }
 
   /** Drop the first waiting request (O(1); the array is compacted now and then). */
@@ -313,9 +307,7 @@ class CliConnection {
     line: string,
     resend?: () => Promise<TransportReply>,
   ): Promise<TransportReply> {
-    return new Promise<TransportReply>((resolveReply, reject) => {
-      const resolve = (parts: string[]) =>
-        resolveReply({ text: parts.length === 1 ? parts[0]! : parts.join(''), parts });
+    return new Promise<TransportReply>((resolve, reject) => {
       const signal = request.signal;
       // No AbortController or timer per request: they cost more than the request itself when
       // thousands are pipelined. Deadlines share one timer per connection; a caller's own signal
@@ -327,25 +319,17 @@ class CliConnection {
           }
         : undefined;
       const entry: Inflight = {
-        expected: 1,
         written: false,
         deadline: request.deadline ?? Number.POSITIVE_INFINITY,
         request,
         onSent: request.onSent,
-        parts: [],
         payload: request.payload !== undefined,
         discard: false,
         resend,
-        resolveReply: onAbort
+        resolve: onAbort
           ? (reply) => {
               signal!.removeEventListener('abort', onAbort);
-              resolveReply(reply);
-            }
-          : resolveReply,
-        resolve: onAbort
-          ? (parts) => {
-              signal!.removeEventListener('abort', onAbort);
-              resolve(parts);
+              resolve(reply);
             }
           : resolve,
         reject: onAbort
@@ -360,7 +344,7 @@ class CliConnection {
         return;
       }
       if (this.dead) {
-        if (resend) resend().then(resolveReply, reject);
+        if (resend) resend().then(resolve, reject);
         else reject(new UnsentError(this.endpoint, this.closedError));
         return;
       }
@@ -462,7 +446,7 @@ class CliConnection {
     for (const entry of pending) {
       if (entry.discard) continue;
       if (entry.written || broken) entry.reject(error);
-      else if (entry.resend) entry.resend().then(entry.resolveReply!, entry.reject);
+      else if (entry.resend) entry.resend().then(entry.resolve, entry.reject);
       else entry.reject(new UnsentError(this.endpoint, error));
     }
   }
