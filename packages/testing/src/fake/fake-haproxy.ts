@@ -18,6 +18,7 @@ import { SERVER_COMMANDS } from './commands/servers.js';
 import { STATS_COMMANDS } from './commands/stats.js';
 import { TABLE_COMMANDS } from './commands/tables.js';
 import type { BuiltinCommand } from './commands/types.js';
+import { sendRaw } from '../real-haproxy.js';
 import { parseConfig } from './config-parser.js';
 import { type Fault, FaultQueue } from './faults.js';
 import { helpReply } from './help.js';
@@ -490,8 +491,7 @@ export function engineOf(fake: FakeHAProxy): FakeProcess {
 }
 
 /** Send one command over a fresh connection to a Unix path or `host:port`. */
-export async function sendToSocket(socket: string, command: string): Promise<string> {
-  const { sendRaw } = await import('../real-haproxy.js');
+export function sendToSocket(socket: string, command: string): Promise<string> {
   return sendRaw(socket, command);
 }
 
