@@ -304,3 +304,70 @@ describe('parseWeight', () => {
     expect(() => parseWeight('No such server.\n\n')).toThrow(ProtocolError);
   });
 });
+
+describe('round trips', () => {
+  it('show servers state: any rows written with the 2.6 header read back', () => {
+    const header =
+      'be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port';
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/);
+    const row = fc.record({
+      backendId: fc.nat(100000),
+      backendName: name,
+      serverId: fc.nat(100000),
+      serverName: name,
+      address: fc.option(fc.ipV4(), { nil: undefined }),
+      op: fc.nat(3),
+      admin: fc.nat(0x7f),
+      port: fc.nat(65535),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 10 }), (rows) => {
+        const lines = rows.map(
+          (r) =>
+            `${r.backendId} ${r.backendName} ${r.serverId} ${r.serverName} ${r.address ?? '-'} ${r.op} ${r.admin} 1 1 16 6 3 4 6 0 0 0 - ${r.port} - 0 0 - - 0`,
+        );
+        const parsed = parseServersState(`1\n# ${header}\n${lines.join('\n')}\n\n`);
+        expect(
+          parsed.servers.map((s) => [
+            s.backendId,
+            s.backendName,
+            s.serverId,
+            s.serverName,
+            s.address,
+            s.port,
+          ]),
+        ).toEqual(rows.map((r) => [r.backendId, r.backendName, r.serverId, r.serverName, r.address, r.port]));
+        parsed.servers.forEach((server, index) => {
+          const admin = rows[index]!.admin;
+          expect(server.maintenance).toBe((admin & 0x23) !== 0);
+          expect(server.drain).toBe((admin & 0x18) !== 0);
+          expect(server.adminFlags).toHaveLength([...admin.toString(2)].filter((bit) => bit === '1').length);
+          expect(server.operationalState).toBe(
+            ['stopped', 'starting', 'running', 'stopping'][rows[index]!.op],
+          );
+        });
+      }),
+    );
+  });
+
+  it('show table: any string key written with HAProxy escaping reads back', () => {
+    const escapeKey = (key: string) => key.replace(/[\\ ]/g, (char) => `\\${char}`);
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((key) => !/[\n\t\r]/.test(key)),
+        fc.nat(),
+        (key, counter) => {
+          const text = `# table: t, type: string, size:10, used:1\n0x55d1: key=${escapeKey(key)} use=0 exp=1000 gpc0=${counter}\n\n`;
+          const [table] = parseTable(text);
+          expect(table!.entries[0]).toEqual({
+            ref: '0x55d1',
+            key,
+            use: 0,
+            expire: 1000,
+            data: { gpc0: counter },
+          });
+        },
+      ),
+    );
+  });
+});
