@@ -156,15 +156,17 @@ export function effectiveWeight(server: ServerState): number {
   return server.admin & ADMIN_FDRAIN ? 0 : server.weight;
 }
 
-function backendWeights(proxy: ProxyState): { weight: number; act: number; bck: number } {
+function backendWeights(proxy: ProxyState): { weight: number; act: number; bck: number; up: number } {
   const up = proxy.servers.filter((server) => usable(server));
-  const active = up.filter((server) => !server.backup);
-  const backup = up.filter((server) => server.backup);
+  // Draining servers (effective weight 0) are not counted as active/backup servers.
+  const active = up.filter((server) => !server.backup && !(server.admin & ADMIN_FDRAIN));
+  const backup = up.filter((server) => server.backup && !(server.admin & ADMIN_FDRAIN));
   const list = active.length > 0 ? active : backup;
   return {
     weight: list.reduce((sum, server) => sum + effectiveWeight(server), 0),
     act: active.length,
     bck: backup.length,
+    up: up.length,
   };
 }
 
@@ -266,10 +268,10 @@ function listenerObjects(context: StatsContext, proxy: ProxyState): StatObject[]
 }
 
 function backendObject(context: StatsContext, proxy: ProxyState, counted: boolean): StatObject {
-  const { weight, act, bck } = backendWeights(proxy);
-  const down = proxy.servers.length > 0 && act + bck === 0;
+  const { weight, act, bck, up } = backendWeights(proxy);
+  const down = proxy.servers.length > 0 && up === 0;
   // With `no-maint` / `up`, the status also tells how many servers are usable.
-  const tally = counted ? ` (${act + bck}/${proxy.servers.length})` : '';
+  const tally = counted ? ` (${up}/${proxy.servers.length})` : '';
   const values = {
     ...commonCounters(proxy),
     pxname: proxy.name,
