@@ -5,7 +5,7 @@ import type { Backend } from './backend.js';
 import type { Dumped, ModelContext } from './context.js';
 import type { Frontend } from './frontend.js';
 import { backendHandle, frontendHandle, serverHandle } from './lookup.js';
-import { type StatRow, type StatValue, statRule } from './protocol.js';
+import { type StatValue, statRule } from './protocol.js';
 import type { Server } from './server.js';
 import type { StatIndex } from './stat-index.js';
 import type { Located, ProcessStats } from './stat-object.js';
@@ -19,9 +19,8 @@ export class ObjectSnapshot<H> {
   readonly name: string;
   /** `frontend:<name>`, `backend:<name>` or `<backend>/<server>`, as the handle's `key`. */
   readonly key: string;
-  /** Every process's row (current and old workers) where the object exists. */
-  readonly perProcess: readonly ProcessStats[];
   readonly #located: readonly Located[];
+  #perProcess: readonly ProcessStats[] | undefined;
   readonly #makeHandle: () => H;
   #handle: H | undefined;
   #stats: Readonly<Record<string, StatValue>> | undefined;
@@ -40,7 +39,11 @@ export class ObjectSnapshot<H> {
     this.key = key;
     this.#located = located;
     this.#makeHandle = makeHandle;
-    this.perProcess = located.map(({ process, row }) => ({ process, stats: row }));
+  }
+
+  /** Every process's row (current and old workers) where the object exists. */
+  get perProcess(): readonly ProcessStats[] {
+    return (this.#perProcess ??= this.#located.map(({ process, row }) => ({ process, stats: row })));
   }
 
   /** The live handle of the object (same instance as `hap.server(…)` etc. return). */
@@ -110,7 +113,10 @@ export class Snapshot {
   readonly frontends: readonly FrontendSnapshot[];
   readonly backends: readonly BackendSnapshot[];
   readonly servers: readonly ServerSnapshot[];
-  readonly #byKey = new Map<string, ObjectSnapshot<unknown>>();
+  readonly #frontends: Map<string, FrontendSnapshot>;
+  readonly #backends: Map<string, BackendSnapshot>;
+  readonly #servers: Map<string, Map<string, Located[]>>;
+  #serverEntries: Map<string, ServerSnapshot> | undefined;
 
   /** @internal */
   constructor(context: ModelContext, dumps: readonly Dumped<StatIndex>[]) {
@@ -120,7 +126,8 @@ export class Snapshot {
     const current = all.filter((process) => process.current);
     const frontends = new Map<string, Located[]>();
     const backends = new Map<string, Located[]>();
-    const servers = new Map<string, Located[]>();
+    // backend → server → rows: no `backend/server` string is built per row, only per object.
+    const servers = new Map<string, Map<string, Located[]>>();
     const add = (map: Map<string, Located[]>, key: string, located: Located) => {
       const list = map.get(key);
       if (list) list.push(located);
@@ -130,7 +137,9 @@ export class Snapshot {
       for (const [name, row] of value.frontends) add(frontends, name, { process, row });
       for (const [name, row] of value.backends) add(backends, name, { process, row });
       for (const [backend, inBackend] of value.servers) {
-        for (const [name, row] of inBackend) add(servers, `${backend}/${name}`, { process, row });
+        let group = servers.get(backend);
+        if (!group) servers.set(backend, (group = new Map()));
+        for (const [name, row] of inBackend) add(group, name, { process, row });
       }
     }
     const onCurrent = (located: readonly Located[]) => located.filter(({ process }) => process.current);
@@ -146,30 +155,35 @@ export class Snapshot {
           backendHandle(context, name, onCurrent(located), current),
         ),
     );
-    this.servers = [...servers].map(([key, located]) => {
-      const row: StatRow = located[0]!.row;
-      const backendName = String(row.pxname);
-      const name = String(row.svname);
-      const entry = new ObjectSnapshot('server', name, key, located, () =>
-        serverHandle(context, backendName, name, onCurrent(located), current),
-      ) as ServerSnapshot;
-      Object.defineProperty(entry, 'backendName', { value: backendName, enumerable: true });
-      return entry;
-    });
-    for (const entry of [...this.frontends, ...this.backends, ...this.servers])
-      this.#byKey.set(entry.key, entry);
+    const list: ServerSnapshot[] = [];
+    for (const [backendName, group] of servers) {
+      for (const [name, located] of group) {
+        const entry = new ObjectSnapshot('server', name, `${backendName}/${name}`, located, () =>
+          serverHandle(context, backendName, name, onCurrent(located), current),
+        ) as ServerSnapshot;
+        Object.defineProperty(entry, 'backendName', { value: backendName, enumerable: true });
+        list.push(entry);
+      }
+    }
+    this.servers = list;
+    this.#frontends = new Map(this.frontends.map((entry) => [entry.name, entry]));
+    this.#backends = new Map(this.backends.map((entry) => [entry.name, entry]));
+    this.#servers = servers;
+    this.#serverEntries = undefined;
   }
 
   frontend(name: string): FrontendSnapshot | undefined {
-    return this.#byKey.get(`frontend:${name}`) as FrontendSnapshot | undefined;
+    return this.#frontends.get(name);
   }
 
   backend(name: string): BackendSnapshot | undefined {
-    return this.#byKey.get(`backend:${name}`) as BackendSnapshot | undefined;
+    return this.#backends.get(name);
   }
 
   server(backend: string, name: string): ServerSnapshot | undefined {
-    return this.#byKey.get(`${backend}/${name}`) as ServerSnapshot | undefined;
+    if (!this.#servers.get(backend)?.has(name)) return undefined;
+    this.#serverEntries ??= new Map(this.servers.map((entry) => [entry.key, entry]));
+    return this.#serverEntries.get(`${backend}/${name}`);
   }
 
   [inspect.custom](_depth: number, options: object): string {
