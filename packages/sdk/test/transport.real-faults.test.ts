@@ -94,6 +94,10 @@ describeWithHAProxy('transport faults on real HAProxy', () => {
       const [after] = await executor.run('show info');
       expect(after!.ok && pidOf(after!.value)).toBe(second.processes[0]!.pid);
       expect(second.processes[0]!.pid).not.toBe(first.processes[0]!.pid);
+      // the reconnect re-reads the pid: the process is known under its new identity
+      await sleep(100);
+      const [ref] = await executor.processes();
+      expect(ref).toMatchObject({ key: `unix://${path}`, pid: second.processes[0]!.pid });
     } finally {
       await executor.close();
     }

@@ -37,6 +37,7 @@ const DEFAULT_CONCURRENCY = 64;
 
 /** A process and how to reach it. */
 interface Target {
+  /** Replaced (same key, new pid) when a reconnect reaches a restarted process. */
   ref: ProcessRef;
   send: Send;
   /** Level of the socket (`admin`, `operator`, `user`) when probed. */
@@ -60,10 +61,40 @@ function transportFor(
   endpoint: Endpoint,
   kind: 'stats' | 'master',
   onPeerClose?: () => void,
+  onConnect?: (previous: number) => void,
 ): StreamTransport {
   return endpoint.kind === 'unix'
-    ? unixTransport({ path: endpoint.path, kind, onPeerClose })
-    : tcpTransport({ host: endpoint.host, port: endpoint.port, kind, onPeerClose });
+    ? unixTransport({ path: endpoint.path, kind, onPeerClose, onConnect })
+    : tcpTransport({ host: endpoint.host, port: endpoint.port, kind, onPeerClose, onConnect });
+}
+
+/**
+ * A stats-socket transport whose target learns its new pid after a reconnect (HAProxy restarted
+ * on the same socket: same key, new pid).
+ */
+function watchedTransport(
+  endpoint: Endpoint,
+  timeoutMs: number,
+): { transport: StreamTransport; bind(target: Target): void } {
+  let bound: Target | undefined;
+  const transport = transportFor(endpoint, 'stats', undefined, (previous) => {
+    const target = bound;
+    if (previous === 0 || !target) return;
+    target
+      .send({ line: 'show info', idempotent: true, timeout: timeoutMs })
+      .then((reply) => {
+        const checked = classifyReply('show info', reply.text);
+        const pid = checked.ok ? readPid(checked.text) : undefined;
+        if (pid !== undefined && pid !== target.ref.pid) target.ref = { ...target.ref, pid };
+      })
+      .catch(() => {});
+  });
+  return {
+    transport,
+    bind: (target) => {
+      bound = target;
+    },
+  };
 }
 
 /** `Pid:` from `show info`. */
@@ -216,12 +247,12 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
   };
 
   try {
-    const explicit: Array<{ transport: Transport; local: boolean }> = [];
+    const explicit: Array<{ transport: Transport; local: boolean; bind?: (target: Target) => void }> = [];
     const addEndpoint = (text: string) => {
       const endpoint = parseEndpoint(text);
-      const transport = transportFor(endpoint, 'stats');
+      const { transport, bind } = watchedTransport(endpoint, timeoutMs);
       owned.push(transport);
-      explicit.push({ transport, local: isLocal(endpoint) });
+      explicit.push({ transport, local: isLocal(endpoint), bind });
     };
     if (options.socketFile !== undefined) addEndpoint(`unix://${resolve(options.socketFile)}`);
     for (const text of options.endpoints ?? []) addEndpoint(text);
@@ -236,8 +267,10 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
 
     const found: Target[] = [];
     // Explicit sources must answer: their errors reject the connection.
-    const tasks: Array<Promise<unknown>> = explicit.map(async ({ transport, local }) => {
-      found.push(await probe(transport, local, timeoutMs));
+    const tasks: Array<Promise<unknown>> = explicit.map(async ({ transport, local, bind }) => {
+      const target = await probe(transport, local, timeoutMs);
+      bind?.(target);
+      found.push(target);
     });
     tasks.push(...masters.map((master) => master.ensureFresh(signal)));
     if (options.socketDir !== undefined) {
@@ -246,11 +279,13 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
           const dir = resolve(options.socketDir!);
           const candidates = await socketsIn(dir);
           const probed = await mapLimit(candidates, concurrency, async (path) => {
-            const transport = unixTransport({ path });
+            const { transport, bind } = watchedTransport({ kind: 'unix', path }, timeoutMs);
             owned.push(transport);
             try {
               // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
-              return await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000));
+              const target = await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000));
+              bind(target);
+              return target;
             } catch (error) {
               await transport.close();
               return error instanceof Error ? error : new Error(String(error));

@@ -38,6 +38,11 @@ export interface StreamTransportOptions {
    * restart, master reload). The transport reconnects on the next request either way.
    */
   onPeerClose?: (() => void) | undefined;
+  /**
+   * Called each time a persistent connection is established, with how many were before it (0 for
+   * the first): after a reconnect the process behind the socket may be a new one (a restart).
+   */
+  onConnect?: ((previous: number) => void) | undefined;
 }
 
 /** First words that change the CLI session itself: never sent on the shared prompt connection. */
@@ -512,6 +517,7 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
   const endpoint = options.endpoint;
   const kind = options.kind ?? 'stats';
   let closed = false;
+  let established = 0;
   let current: CliConnection | undefined;
   let connecting:
     | { promise: Promise<CliConnection>; controller: AbortController; waiters: number }
@@ -566,6 +572,7 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
               throw new ClientClosedError();
             }
             current = connection;
+            options.onConnect?.(established++);
             return connection;
           },
           (error) => {
@@ -732,6 +739,7 @@ export interface UnixTransportOptions {
   /** `stats` (default) or `master`. */
   kind?: CliKind | undefined;
   onPeerClose?: (() => void) | undefined;
+  onConnect?: ((previous: number) => void) | undefined;
 }
 
 /** A stats socket (or master CLI) on a Unix socket path. */
@@ -740,6 +748,7 @@ export function unixTransport(options: UnixTransportOptions): StreamTransport {
     endpoint: formatEndpoint({ kind: 'unix', path: options.path }),
     kind: options.kind,
     onPeerClose: options.onPeerClose,
+    onConnect: options.onConnect,
     connect: (signal) => connectSocket(createConnection({ path: options.path }), signal),
   });
 }
@@ -750,6 +759,7 @@ export interface TcpTransportOptions {
   /** `stats` (default) or `master`. */
   kind?: CliKind | undefined;
   onPeerClose?: (() => void) | undefined;
+  onConnect?: ((previous: number) => void) | undefined;
 }
 
 /** A stats socket (or master CLI) on TCP (`stats socket ipv4@127.0.0.1:9999`). */
@@ -758,6 +768,7 @@ export function tcpTransport(options: TcpTransportOptions): StreamTransport {
     endpoint: formatEndpoint({ kind: 'tcp', host: options.host, port: options.port }),
     kind: options.kind,
     onPeerClose: options.onPeerClose,
+    onConnect: options.onConnect,
     connect: (signal) => {
       const socket = createConnection({ host: options.host, port: options.port });
       socket.setNoDelay(true);
