@@ -487,6 +487,34 @@ describe('snapshot', () => {
   });
 });
 
+describe('snapshot with an old worker', () => {
+  it('counters include the old worker; configuration and status come from current workers', async () => {
+    const executor = createTestExecutor(
+      [makeProcess(0), makeProcess(1), makeProcess(2, false)],
+      responder((index) => {
+        const rows = capturedRows();
+        set(rows, 'be_app', 's2', 'stot', 10 * (index + 1));
+        if (index === 2) {
+          set(rows, 'be_app', 's2', 'status', 'DOWN');
+          rows.push(serverRow('be_app', 'removed', 9)); // only the old worker still has it
+        }
+        return rows;
+      }),
+    );
+    const hap = await connect(executor);
+    const snapshot = await hap.snapshot();
+    expect(snapshot.processes.map((process) => process.current)).toEqual([true, true, false]);
+    const s2 = snapshot.server('be_app', 's2')!;
+    expect(s2.stats.stot).toBe(60);
+    expect(s2.stats.status).toBe('UP');
+    expect(s2.inconsistent).toEqual([]);
+    const removed = snapshot.server('be_app', 'removed')!;
+    expect(removed.perProcess.map(({ process }) => process.pid)).toEqual([1002]);
+    expect(removed.stats.status).toBeNull(); // no current worker has it
+    expect(removed.handle.processNb).toEqual([]);
+  });
+});
+
 describe('bad input is refused before anything is sent', () => {
   const badNumbers: unknown[] = [
     -1,
