@@ -22,24 +22,29 @@ const random = (max) => {
 };
 // Counters at these columns get realistic magnitudes (stot, bin, bout, lbtot, hrsp_2xx, req_tot…).
 const COUNTERS = [7, 8, 9, 30, 40, 48, 84];
-function vary(line, pxname, svname, iid, sid) {
+function vary(line, pxname, svname, iid, sid, traffic) {
   const fields = line.split(',');
   fields[0] = pxname;
   fields[1] = svname;
   fields[27] = String(iid);
   fields[28] = String(sid);
-  for (const index of COUNTERS) fields[index] = String(random(1000));
+  for (const index of COUNTERS) fields[index] = traffic ? String(random(1_000_000)) : '0';
   if (svname !== 'BACKEND') fields[73] = `10.${(iid >> 8) & 255}.${iid & 255}.${sid}:8080`;
   return fields.join(',');
 }
 
-export function generateDump(backends = 2000, servers = 10) {
+/**
+ * A `show stat` dump. With `traffic`, a few counters per row carry values (a busy fleet); without it
+ * they are 0, like the idle 2,000-backend capture of transcripts/60-large-config.txt (5,031,466 bytes).
+ */
+export function generateDump(backends = 2000, servers = 10, traffic = true) {
   const lines = [HEADER, FRONTEND];
   for (let b = 0; b < backends; b++) {
     const pxname = `be_${String(b).padStart(5, '0')}`;
-    for (let s = 1; s <= servers; s++)
-      lines.push(vary(SERVER, pxname, `srv${String(s).padStart(3, '0')}`, b + 3, s));
-    lines.push(vary(BACKEND, pxname, 'BACKEND', b + 3, 0));
+    for (let s = 1; s <= servers; s++) {
+      lines.push(vary(SERVER, pxname, `srv${String(s).padStart(3, '0')}`, b + 3, s, traffic));
+    }
+    lines.push(vary(BACKEND, pxname, 'BACKEND', b + 3, 0, traffic));
   }
   return `${lines.join('\n')}\n\n`;
 }
@@ -71,16 +76,20 @@ function measure(label, bytes, runs, fn) {
   return median(wall);
 }
 
-const csv = generateDump();
-const bytes = Buffer.byteLength(csv);
-console.log(`show stat dump: ${(bytes / 1e6).toFixed(2)} MB, ${csv.split('\n').length - 2} lines`);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-measure('parseStat (one shot)', bytes, runs, () => parseStat(csv).length);
-for (const size of [64 * 1024, 16 * 1024]) {
-  measure(`createStatParser (${size / 1024} KiB chunks)`, bytes, runs, () => {
-    const parser = createStatParser();
-    let count = 0;
-    for (let at = 0; at < csv.length; at += size) count += parser.push(csv.slice(at, at + size)).length;
-    return count + parser.end().length;
-  });
+for (const traffic of [true, false]) {
+  const csv = generateDump(2000, 10, traffic);
+  const bytes = Buffer.byteLength(csv);
+  console.log(
+    `\nshow stat dump, 2,000 backends × 10 servers, ${traffic ? 'busy (counters up to 1e6)' : 'idle (counters 0)'}: ${(bytes / 1e6).toFixed(2)} MB, ${csv.split('\n').length - 2} lines`,
+  );
+  measure('parseStat (one shot)', bytes, runs, () => parseStat(csv).length);
+  for (const size of [64 * 1024, 16 * 1024]) {
+    measure(`createStatParser (${size / 1024} KiB chunks)`, bytes, runs, () => {
+      const parser = createStatParser();
+      let count = 0;
+      for (let at = 0; at < csv.length; at += size) count += parser.push(csv.slice(at, at + size)).length;
+      return count + parser.end().length;
+    });
+  }
 }
