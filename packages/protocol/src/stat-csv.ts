@@ -2,9 +2,11 @@
  * The `show stat` CSV scanner shared by {@link parseStat} and the streaming parser. Internal: not
  * exported from the package index.
  *
- * Speed matters (a 2,000-backend dump is 5 MB): one pass over char codes, numbers computed while
- * scanning (no substring for numeric fields), and a quoted-field slow path only when a field
- * starts with `"`.
+ * Speed matters (a 2,000-backend dump is 5 MB, 22,000 lines): one pass over char codes without
+ * per-character bounds checks (every line ends with `\n`), numbers computed while scanning (no
+ * substring for numeric fields, a fast path for `0`), a quoted-field slow path only when a field
+ * starts with `"`, and rows built by compiled object literals chosen by the row's bit mask of
+ * non-empty fields. A quote inside an unquoted field is kept as data (HAProxy never writes one).
  */
 import { ProtocolError } from './errors.js';
 import { statField } from './fields/stat-fields.js';
