@@ -56,7 +56,10 @@ export interface StagedVersion {
   readonly cleared: boolean;
 }
 
-/** Run `steps` with at most `limit` in flight, reporting progress; stops at the first failure. */
+/**
+ * Run `steps` with at most `limit` in flight, reporting progress. After the first failure no new step
+ * starts, the ones in flight are awaited, and the first error is thrown.
+ */
 export async function runWindowed(
   total: number,
   limit: number,
@@ -65,21 +68,22 @@ export async function runWindowed(
 ): Promise<void> {
   let next = 0;
   let done = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (!failed && next < total) {
+    while (!failure && next < total) {
       const index = next++;
       try {
         await step(index);
       } catch (error) {
-        failed = true;
-        throw error;
+        failure ??= { error };
+        return;
       }
       done++;
       if (done % 500 === 0 || done === total) progress(done);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, total)) }, worker));
+  if (failure) throw failure.error;
   if (total === 0) progress(0);
 }
 
@@ -99,12 +103,14 @@ export async function replaceAclPatterns(
   const acl = await resolvePatternId(context, id, 'acl');
   const processes = await context.processes();
   const { onProgress, concurrency = 32 } = context.options;
+  const prepared = new Map<ProcessRef, number>();
   const staged = await forEachProcess(processes, async (process) => {
     const prepare = `prepare acl ${acl}`;
     const reply = only(await context.run(prepare, { targets: [process] }), prepare);
     const version = VERSION.exec(reply)?.[1];
     if (version === undefined)
       throw new ProtocolError(`unexpected reply to "${prepare}"`, { excerpt: reply });
+    prepared.set(process, Number(version));
     onProgress?.({ phase: 'prepare', process, done: 1, total: 1 });
     await runWindowed(
       words.length,
@@ -120,14 +126,18 @@ export async function replaceAclPatterns(
   if (staged.some((outcome) => !outcome.ok)) {
     // HAProxy has no `abort`: an uncommitted version is harmless, and clearing it frees its memory now.
     // Each staged process is reported with its version, `committed: false` and whether it was cleared.
+    const clear = async (process: ProcessRef, version: number) => {
+      const line = `clear acl @${version} ${acl}`;
+      return context.executor
+        .run(line, { targets: [process] })
+        .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
+        .catch(() => false);
+    };
     const report = await Promise.all(
       staged.map(async (outcome): Promise<ProcessOutcome<StagedVersion>> => {
+        const version = prepared.get(outcome.process);
+        const cleared = version === undefined ? false : await clear(outcome.process, version);
         if (!outcome.ok) return outcome;
-        const line = `clear acl @${outcome.value} ${acl}`;
-        const cleared = await context
-          .run(line, { targets: [outcome.process] })
-          .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
-          .catch(() => false);
         return {
           process: outcome.process,
           ok: true,
@@ -135,12 +145,16 @@ export async function replaceAclPatterns(
         };
       }),
     );
+    // An abort rejects with the abort reason, as every call does; the staged versions were cleared.
+    if (context.options.signal?.aborted) throw context.options.signal.reason;
     throw new AggregateProcessError(`replace acl ${acl} (nothing committed)`, report);
   }
+  // Once every process staged everything, commit everywhere: the caller's signal no longer applies, so
+  // an abort can never leave one process committed and another not.
   const committed = await forEachProcess(processes, async (process) => {
     const version = (staged.find((outcome) => outcome.process === process) as { value: number }).value;
     const line = `commit acl @${version} ${acl}`;
-    expectEmptyReply(only(await context.run(line, { targets: [process] }), line), line);
+    expectEmptyReply(only(await context.executor.run(line, { targets: [process] }), line), line);
     onProgress?.({ phase: 'commit', process, done: 1, total: 1 });
     return version;
   });

@@ -111,7 +111,10 @@ describe('ACL plugin (captured replies)', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AggregateProcessError);
     expect(calls.some((call) => call.line.startsWith('commit'))).toBe(false);
-    expect(calls.filter((call) => call.line === 'clear acl @3 #2').map((call) => call.pid)).toEqual([1]);
+    // Both prepared versions are cleared: the complete one and the partial one.
+    expect(calls.filter((call) => call.line === 'clear acl @3 #2').map((call) => call.pid)).toEqual([1, 2]);
+    const outcomes = (error as AggregateProcessError).outcomes;
+    expect(outcomes[0]).toMatchObject({ ok: true, value: { version: 3, committed: false, cleared: true } });
   });
 
   test('bad input is refused before anything is sent', async () => {

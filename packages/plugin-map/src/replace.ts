@@ -148,12 +148,14 @@ export async function replaceMapEntries(
   );
   const map = await resolvePatternId(context, id, 'map');
   const processes = await context.processes();
+  const prepared = new Map<ProcessRef, number>();
   const staged = await forEachProcess(processes, async (process) => {
     const prepare = `prepare map ${map}`;
     const reply = only(await context.run(prepare, { targets: [process] }), prepare);
     const version = VERSION.exec(reply)?.[1];
     if (version === undefined)
       throw new ProtocolError(`unexpected reply to "${prepare}"`, { excerpt: reply });
+    prepared.set(process, Number(version));
     onProgress?.({ phase: 'prepare', process, done: 1, total: 1 });
     let done = 0;
     for (const step of steps) {
@@ -169,14 +171,18 @@ export async function replaceMapEntries(
   if (staged.some((outcome) => !outcome.ok)) {
     // HAProxy has no `abort`: an uncommitted version is harmless, and clearing it frees its memory now.
     // Each staged process is reported with its version, `committed: false` and whether it was cleared.
+    const clear = async (process: ProcessRef, version: number) => {
+      const line = `clear map @${version} ${map}`;
+      return context.executor
+        .run(line, { targets: [process] })
+        .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
+        .catch(() => false);
+    };
     const report = await Promise.all(
       staged.map(async (outcome): Promise<ProcessOutcome<StagedVersion>> => {
+        const version = prepared.get(outcome.process);
+        const cleared = version === undefined ? false : await clear(outcome.process, version);
         if (!outcome.ok) return outcome;
-        const line = `clear map @${outcome.value} ${map}`;
-        const cleared = await context
-          .run(line, { targets: [outcome.process] })
-          .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
-          .catch(() => false);
         return {
           process: outcome.process,
           ok: true,
@@ -184,13 +190,17 @@ export async function replaceMapEntries(
         };
       }),
     );
+    // An abort rejects with the abort reason, as every call does; the staged versions were cleared.
+    if (context.options.signal?.aborted) throw context.options.signal.reason;
     throw new AggregateProcessError(`replace map ${map} (nothing committed)`, report);
   }
+  // Once every process staged everything, commit everywhere: the caller's signal no longer applies, so
+  // an abort can never leave one process committed and another not.
   const committed = await forEachProcess(processes, async (process) => {
     const outcome = staged.find((item) => item.process === process);
     const version = outcome?.ok ? outcome.value : 0;
     const line = `commit map @${version} ${map}`;
-    expectEmptyReply(only(await context.run(line, { targets: [process] }), line), line);
+    expectEmptyReply(only(await context.executor.run(line, { targets: [process] }), line), line);
     onProgress?.({ phase: 'commit', process, done: 1, total: 1 });
     return version;
   });

@@ -85,4 +85,46 @@ describe('plugin-map on the fake cluster (2 processes)', () => {
       await hap.close();
     }
   });
+
+  test('an abort mid-replace rejects with the reason, commits nowhere and clears what was staged', async () => {
+    const hap = await connect();
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      const controller = new AbortController();
+      let chunks = 0;
+      cluster.current.processes[0]!.use(
+        command(/^add map @/, () => {
+          if (++chunks === 3) controller.abort(new Error('stop'));
+          return undefined;
+        }),
+      );
+      const entries = Object.fromEntries(
+        Array.from({ length: 5000 }, (_, index) => [`/r${index}`, `be_${index}`]),
+      );
+      await expect(
+        hap.map.replace(routes, entries, { signal: controller.signal, maxRequestBytes: 4096 }),
+      ).rejects.toThrow('stop');
+      for (const fake of cluster.current.processes) {
+        const lines = fake.calls.map((call) => call.line);
+        expect(lines.some((line) => line.startsWith('commit'))).toBe(false);
+        expect(lines.filter((line) => /^clear map @\d+ /.test(line))).toHaveLength(1);
+        expect(await fake.send(`show map ${routes}`)).toMatch(
+          /^0x[0-9a-f]+ \/api be_api\n0x[0-9a-f]+ \/static be_app\n\n$/,
+        );
+      }
+    } finally {
+      await hap.close();
+    }
+  });
+
+  test('replace with nothing empties the map on every process', async () => {
+    const hap = await connect();
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      await expect(hap.map.replace(routes, new Map())).resolves.toMatchObject({ count: 0 });
+      for (const fake of cluster.current.processes) expect(await fake.send(`show map ${routes}`)).toBe('\n');
+    } finally {
+      await hap.close();
+    }
+  });
 });

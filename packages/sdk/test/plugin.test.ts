@@ -86,6 +86,18 @@ describe('plugin namespaces', () => {
     expect(calls[0]?.options.timeout).toBeLessThanOrEqual(1234);
   });
 
+  test('bad calls from untyped code are refused before anything is sent', async () => {
+    const { executor, calls } = scriptedExecutor(1, () => '');
+    const hap = await HAProxy.connect({ executor, plugins: [greetingPlugin()] });
+    const untyped = hap.greeting.set as unknown as (...args: unknown[]) => Promise<void>;
+    await expect(untyped('a', 'b', {}, 'extra')).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(untyped('a', 'b', 'not options')).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(hap.execute({ id: 'x' } as unknown as typeof setGreeting, 'a', 'b')).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(calls).toHaveLength(0);
+  });
+
   test('CR/LF are refused before anything is sent', async () => {
     const { executor, calls } = scriptedExecutor(1, () => '');
     const hap = await HAProxy.connect({ executor, plugins: [greetingPlugin()] });

@@ -1,4 +1,4 @@
-import { HAProxyError } from '@haproxyadmin/protocol';
+import { HAProxyError, InvalidArgumentError } from '@haproxyadmin/protocol';
 import { settle } from '../core/settle.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions } from '../core/types.js';
 import { InconsistentDataError, NotFoundError, SocketTimeoutError } from '../errors.js';
@@ -12,14 +12,15 @@ function splitArguments(
   const positional = args.slice(0, command.arity);
   const last = args.length > command.arity ? args[command.arity] : undefined;
   if (args.length > command.arity + 1) {
-    throw new HAProxyError(
+    throw new InvalidArgumentError(
       `"${command.id}" takes ${command.arity} argument(s) and an options object, got ${args.length} arguments`,
-      { code: 'HAPROXY_ERR_INVALID_ARG' },
+      { argument: 'arguments', value: args.length },
     );
   }
   if (last !== undefined && (typeof last !== 'object' || last === null)) {
-    throw new HAProxyError(`the options of "${command.id}" must be an object, got ${typeof last}`, {
-      code: 'HAPROXY_ERR_INVALID_ARG',
+    throw new InvalidArgumentError(`the options of "${command.id}" must be an object, got ${typeof last}`, {
+      argument: 'options',
+      value: last,
     });
   }
   return { positional, options: (last ?? {}) as CallOptions };
@@ -49,12 +50,12 @@ export function createCommandContext<O extends CallOptions>(
     executor,
     options,
     id,
-    run(line: string, runOptions: RunOptions = {}) {
+    async run(line: string, runOptions: RunOptions = {}) {
       throwIfAborted();
       const timeout = runOptions.timeout ?? remaining();
       return executor.run(line, { ...runOptions, signal: runOptions.signal ?? options.signal, timeout });
     },
-    execute(command, ...args) {
+    async execute(command, ...args) {
       throwIfAborted();
       const nested = createCommandContext(
         executor,
@@ -85,8 +86,9 @@ export function executeCommand<A extends readonly unknown[], R, O extends CallOp
 ): Promise<R> {
   if (command?.kind !== 'haproxyadmin.command') {
     return Promise.reject(
-      new HAProxyError('execute() expects a command created with defineCommand()', {
-        code: 'HAPROXY_ERR_INVALID_ARG',
+      new InvalidArgumentError('execute() expects a command created with defineCommand()', {
+        argument: 'command',
+        value: command,
       }),
     );
   }
