@@ -6,6 +6,8 @@ import {
   parseStat,
   parseTypedStat,
   STAT_FIELDS,
+  statField,
+  statObjectType,
   typedStatToRows,
 } from '../src/index.js';
 import { real, transcript } from './fixtures.js';
@@ -89,6 +91,16 @@ describe('parseTypedStat / parseJsonStat', () => {
     ]) {
       expect(STAT_FIELDS[field.name]?.type, field.name).toBe(field.type);
       expect(STAT_FIELDS[field.name]?.objects, field.name).toContain(field.objectType);
+    }
+  });
+
+  it('agrees with the catalogue on which object types carry each CSV column', () => {
+    const rows = [...parseStat(real('show-stat.csv')), ...parseStat(transcript('show-stat.csv'))];
+    for (const row of rows) {
+      const type = statObjectType(row);
+      for (const name of Object.keys(row)) {
+        expect(statField(name)?.objects, `${name} on a ${type}`).toContain(type);
+      }
     }
   });
 

@@ -151,27 +151,27 @@ const ROWS: readonly Row[] = [
   ['ssl_sess', 'LFBS', 'u64', 'sum', 'module', 'SSL sessions'],
   ['ssl_reused_sess', 'LFBS', 'u64', 'sum', 'module', 'reused SSL sessions'],
   ['ssl_failed_handshake', 'LFBS', 'u64', 'sum', 'module', 'failed SSL handshakes'],
-  ['h2_headers_rcvd', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 HEADERS frames received'],
-  ['h2_data_rcvd', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 DATA frames received'],
-  ['h2_settings_rcvd', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 SETTINGS frames received'],
-  ['h2_rst_stream_rcvd', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 RST_STREAM frames received'],
-  ['h2_goaway_rcvd', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 GOAWAY frames received'],
-  ['h2_detected_conn_protocol_errors', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 connection protocol errors'],
-  ['h2_detected_strm_protocol_errors', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 stream protocol errors'],
-  ['h2_rst_stream_resp', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 RST_STREAM sent in response'],
-  ['h2_goaway_resp', 'LFB', 'u64', 'sum', 'module', 'HTTP/2 GOAWAY sent in response'],
-  ['h2_open_connections', 'LFB', 'u64', 'sum', 'module', 'currently open HTTP/2 connections'],
-  ['h2_backend_open_streams', 'LFB', 'u64', 'sum', 'module', 'currently open HTTP/2 backend streams'],
-  ['h2_total_connections', 'LFB', 'u64', 'sum', 'module', 'total HTTP/2 connections'],
-  ['h2_backend_total_streams', 'LFB', 'u64', 'sum', 'module', 'total HTTP/2 backend streams'],
-  ['h1_open_connections', 'LFB', 'u64', 'sum', 'module', 'currently open HTTP/1 connections'],
-  ['h1_open_streams', 'LFB', 'u64', 'sum', 'module', 'currently open HTTP/1 streams'],
-  ['h1_total_connections', 'LFB', 'u64', 'sum', 'module', 'total HTTP/1 connections'],
-  ['h1_total_streams', 'LFB', 'u64', 'sum', 'module', 'total HTTP/1 streams'],
-  ['h1_bytes_in', 'LFB', 'u64', 'sum', 'module', 'HTTP/1 bytes received'],
-  ['h1_bytes_out', 'LFB', 'u64', 'sum', 'module', 'HTTP/1 bytes sent'],
-  ['h1_spliced_bytes_in', 'LFB', 'u64', 'sum', 'module', 'HTTP/1 bytes received through splicing'],
-  ['h1_spliced_bytes_out', 'LFB', 'u64', 'sum', 'module', 'HTTP/1 bytes sent through splicing'],
+  ['h2_headers_rcvd', 'FB', 'u64', 'sum', 'module', 'HTTP/2 HEADERS frames received'],
+  ['h2_data_rcvd', 'FB', 'u64', 'sum', 'module', 'HTTP/2 DATA frames received'],
+  ['h2_settings_rcvd', 'FB', 'u64', 'sum', 'module', 'HTTP/2 SETTINGS frames received'],
+  ['h2_rst_stream_rcvd', 'FB', 'u64', 'sum', 'module', 'HTTP/2 RST_STREAM frames received'],
+  ['h2_goaway_rcvd', 'FB', 'u64', 'sum', 'module', 'HTTP/2 GOAWAY frames received'],
+  ['h2_detected_conn_protocol_errors', 'FB', 'u64', 'sum', 'module', 'HTTP/2 connection protocol errors'],
+  ['h2_detected_strm_protocol_errors', 'FB', 'u64', 'sum', 'module', 'HTTP/2 stream protocol errors'],
+  ['h2_rst_stream_resp', 'FB', 'u64', 'sum', 'module', 'HTTP/2 RST_STREAM sent in response'],
+  ['h2_goaway_resp', 'FB', 'u64', 'sum', 'module', 'HTTP/2 GOAWAY sent in response'],
+  ['h2_open_connections', 'FB', 'u64', 'sum', 'module', 'currently open HTTP/2 connections'],
+  ['h2_backend_open_streams', 'FB', 'u64', 'sum', 'module', 'currently open HTTP/2 backend streams'],
+  ['h2_total_connections', 'FB', 'u64', 'sum', 'module', 'total HTTP/2 connections'],
+  ['h2_backend_total_streams', 'FB', 'u64', 'sum', 'module', 'total HTTP/2 backend streams'],
+  ['h1_open_connections', 'FB', 'u64', 'sum', 'module', 'currently open HTTP/1 connections'],
+  ['h1_open_streams', 'FB', 'u64', 'sum', 'module', 'currently open HTTP/1 streams'],
+  ['h1_total_connections', 'FB', 'u64', 'sum', 'module', 'total HTTP/1 connections'],
+  ['h1_total_streams', 'FB', 'u64', 'sum', 'module', 'total HTTP/1 streams'],
+  ['h1_bytes_in', 'FB', 'u64', 'sum', 'module', 'HTTP/1 bytes received'],
+  ['h1_bytes_out', 'FB', 'u64', 'sum', 'module', 'HTTP/1 bytes sent'],
+  ['h1_spliced_bytes_in', 'FB', 'u64', 'sum', 'module', 'HTTP/1 bytes received through splicing'],
+  ['h1_spliced_bytes_out', 'FB', 'u64', 'sum', 'module', 'HTTP/1 bytes sent through splicing'],
 ];
 
 const LETTERS: Record<string, StatObjectType> = { L: 'listener', F: 'frontend', B: 'backend', S: 'server' };
@@ -199,7 +199,7 @@ function build(rows: readonly Row[]): Readonly<Record<string, StatFieldInfo>> {
 export const STAT_FIELDS: Readonly<Record<string, StatFieldInfo>> = /* @__PURE__ */ build(ROWS);
 
 /** Stats-module prefixes (the columns after `-`): all of them are 64-bit counters or gauges. */
-const MODULE_PREFIXES = ['ssl_', 'h1_', 'h2_', 'h3_', 'quic_', 'resolv_'];
+const MODULE_PREFIXES = ['ssl_', 'h1_', 'h2_', 'h3_', 'quic_'];
 
 /**
  * Describe one `show stat` column by name, including stats-module columns this catalogue does not
@@ -214,7 +214,7 @@ export function statField(name: string): StatFieldInfo | undefined {
     return {
       name,
       description: `stats-module counter ${name}`,
-      objects: ['listener', 'frontend', 'backend'],
+      objects: ['frontend', 'backend', 'listener'],
       type: 'u64',
       aggregation: 'sum',
       since: 'module',
