@@ -21,22 +21,16 @@ import {
 } from '@haproxyadmin/protocol';
 
 /** One ACL or map of `show acl` / `show map`: `{ id, file, description, currentVersion, nextVersion, entryCount }`. */
-// biome-ignore lint/suspicious/noEmptyInterface: a named re-declaration, see the file comment
 export interface PatternReference extends ProtocolPatternReference {}
 /** One entry of `show acl <id>`: `{ ref, value }`. */
-// biome-ignore lint/suspicious/noEmptyInterface: a named re-declaration, see the file comment
 export interface AclEntry extends ProtocolAclEntry {}
 /** One entry of `show map <id>`: `{ ref, key, value }`. */
-// biome-ignore lint/suspicious/noEmptyInterface: a named re-declaration, see the file comment
 export interface MapEntry extends ProtocolMapEntry {}
 /** The result of `get acl`: `{ match, type, caseSensitive, index?, pattern? }`. */
-// biome-ignore lint/suspicious/noEmptyInterface: a named re-declaration, see the file comment
 export interface AclMatch extends ProtocolAclMatch {}
 /** The result of `get map`: `{ found, type, caseSensitive, index?, key?, value?, valueType? }`. */
-// biome-ignore lint/suspicious/noEmptyInterface: a named re-declaration, see the file comment
 export interface MapMatch extends ProtocolMapMatch {}
 /** One entry of `show table <name>`. */
-// biome-ignore lint/suspicious/noEmptyInterface: a named re-declaration, see the file comment
 export interface StickTableEntry extends ProtocolStickTableEntry {}
 /** One table of `show table [<name>]`, with its entries. */
 export interface StickTable extends Omit<ProtocolStickTable, 'entries'> {
