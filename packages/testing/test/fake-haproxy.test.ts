@@ -257,6 +257,30 @@ describe('framing', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(900);
   });
 
+  test('requests larger than tune.bufsize: a payload is dropped and closed, a line waits for the timeout', async () => {
+    const small = await createFakeHAProxy({
+      config:
+        'global\n    stats timeout 300ms\n    tune.bufsize 1024\nfrontend f\n    http-request set-var(txn.x) path,map(${dir}/m.map)\n',
+      files: { 'm.map': '/a b\n' },
+    });
+    try {
+      const payload = Array.from({ length: 200 }, (_, n) => `/k${n} v\n`).join('');
+      expect(await rawExchange(small.socket, `add map #2 <<\n${payload}\n`)).toEqual({
+        text: '',
+        closedByServer: true,
+      });
+      expect(await small.send('show map #2')).toMatch(/^0x[0-9a-f]+ \/a b\n\n$/);
+      const start = Date.now();
+      expect(await rawExchange(small.socket, `show version ${'x'.repeat(2000)}\n`)).toEqual({
+        text: '',
+        closedByServer: true,
+      });
+      expect(Date.now() - start).toBeGreaterThanOrEqual(250);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('stats timeout from the config closes an idle connection', async () => {
     const quick = await createFakeHAProxy({ config: 'global\n    stats timeout 200ms\n' });
     try {

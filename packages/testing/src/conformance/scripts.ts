@@ -26,6 +26,10 @@ const cmd = (send: string, normalize: Normalizer = 'exact', socket: ConformanceS
   socket,
 });
 
+/** `count` map payload lines `/<prefix><n> v<n>`. */
+const payloadOf = (count: number, prefix: string) =>
+  Array.from({ length: count }, (_, n) => `/${prefix}${n} v${n}\n`).join('');
+
 /** The command scripts of the Runtime API conformance suite (HAProxy 2.6 behaviour). */
 export const CONFORMANCE_SCRIPTS: ConformanceScript[] = [
   {
@@ -142,6 +146,10 @@ export const CONFORMANCE_SCRIPTS: ConformanceScript[] = [
       { send: 'add map #6 <<\n/p3 be_api\n', socket: 'admin' },
       cmd('show map #6'),
       cmd('add acl #0 <<\n/x\n\n'),
+      // A payload larger than tune.bufsize (16384) gets no reply and the connection is closed.
+      cmd(`add map #6 <<\n${payloadOf(1300, 'a')}\n`),
+      cmd(`add map #6 <<\n${payloadOf(2000, 'b')}\n`),
+      cmd('show map #6'),
     ],
   },
   {

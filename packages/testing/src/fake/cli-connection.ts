@@ -7,6 +7,8 @@ import { type Fault, type FaultQueue, GARBAGE } from './faults.js';
 export interface ConnectionSession extends SessionSettings {
   /** Master CLI: the sticky target (`@1`), or undefined for the master itself. */
   sticky?: string | undefined;
+  /** HAProxy's `tune.bufsize` (default 16384): the largest request (command + payload) accepted. */
+  bufsize?: number;
   /** A `reload` fault to apply before the next command runs. */
   pendingReload?: { config?: string | undefined } | undefined;
 }
@@ -166,50 +168,79 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
     return true;
   };
 
+  // HAProxy reads a request (a command line, or a command line and its payload) into one buffer of
+  // tune.bufsize bytes: a bigger request gets no reply and the connection is closed.
+  const limit = (session.bufsize ?? 16384) - 1;
+  let requestSize = 0;
+  const tooLarge = () => {
+    if (!closed) socket.end();
+    closed = true;
+  };
+
   const pump = async () => {
     if (busy) return;
     busy = true;
+    let pos = 0;
+    const compact = () => {
+      buffer = buffer.slice(pos);
+      pos = 0;
+    };
     try {
       let ran = false;
       for (;;) {
         if (closed || stalled) return;
+        const newline = buffer.indexOf('\n', pos);
+        if (newline < 0) {
+          if (payloadFor !== undefined && buffer.length - pos + requestSize > limit) tooLarge();
+          else if (payloadFor === undefined && buffer.length - pos > limit) {
+            // A command line that does not fit: HAProxy waits with a full buffer until the idle timeout.
+            stalled = true;
+          }
+          break;
+        }
+        let line = buffer.slice(pos, newline);
+        pos = newline + 1;
         if (payloadFor !== undefined) {
           // Payload lines until an empty line; in prompt mode each one is acknowledged with "+ ".
-          const newline = buffer.indexOf('\n');
-          if (newline < 0) break;
-          const payloadLine = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (payloadLine !== '') {
-            payloadLines.push(payloadLine);
+          requestSize += line.length + 1;
+          if (requestSize > limit) {
+            tooLarge();
+            return;
+          }
+          if (line !== '') {
+            payloadLines.push(line);
             if (session.prompt && !closed) socket.write('+ ');
             continue;
           }
-          const line = payloadFor;
+          const command = payloadFor;
           const payload = payloadLines.length > 0 ? `${payloadLines.join('\n')}\n` : '';
           payloadFor = undefined;
           payloadLines = [];
           ran = true;
-          if (!(await runLine(line, payload))) return;
+          compact();
+          if (!(await runLine(command, payload))) return;
           continue;
         }
-        const newline = buffer.indexOf('\n');
-        if (newline < 0) break;
-        let line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
+        if (line.length + 1 > limit) {
+          stalled = true;
+          return;
+        }
         if (line.endsWith('\r')) line = line.slice(0, -1);
-        const payloadMatch = /(^|[ \t])<<$/.exec(line);
-        if (payloadMatch) {
+        if (/(^|[ \t])<<$/.test(line)) {
           payloadFor = line.slice(0, line.length - 2);
+          requestSize = line.length + 1;
           if (session.prompt && !closed) socket.write('+ ');
           continue;
         }
         ran = true;
+        compact();
         if (!(await runLine(line, undefined))) return;
       }
       if (closed || stalled) return;
       if (!session.prompt && ran && payloadFor === undefined) finish();
       else if (ended) finish();
     } finally {
+      compact();
       busy = false;
     }
   };
@@ -217,11 +248,6 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
   socket.on('data', (chunk: string) => {
     if (stalled || closed) return;
     buffer += chunk;
-    if (buffer.length > 16 * 1024 * 1024) {
-      socket.destroy();
-      closed = true;
-      return;
-    }
     void pump();
   });
   socket.on('end', () => {

@@ -248,6 +248,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       description: '',
       node: 'fake-haproxy',
       statsTimeout: 10_000,
+      bufsize: 16384,
       sockets: [],
       connRateLimit: 0,
       sessRateLimit: 0,
@@ -341,6 +342,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
           break;
         case 'maxconn':
           state.global.maxconn = state.global.hardMaxconn = Number(next) || 0;
+          break;
+        case 'tune.bufsize':
+          state.global.bufsize = Number(next) || 16384;
           break;
         case 'nbthread':
           state.global.nbthread = Number(next) || 1;

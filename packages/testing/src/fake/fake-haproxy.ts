@@ -366,6 +366,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       prompt: false,
       severityOutput: 'none',
       timeout: engine.state.global.statsTimeout,
+      bufsize: engine.state.global.bufsize,
       socketName: address,
     };
     serveConnection(connection, engine, session);

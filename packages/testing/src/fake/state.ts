@@ -23,6 +23,8 @@ export interface GlobalState {
   node: string;
   /** `stats timeout` in ms (default 10 s). */
   statsTimeout: number;
+  /** `tune.bufsize` (default 16384): the largest request a CLI connection accepts. */
+  bufsize: number;
   sockets: StatsSocketConfig[];
   connRateLimit: number;
   sessRateLimit: number;
