@@ -1,5 +1,10 @@
 import { ProtocolError } from './errors.js';
-import { splitTypedLine, type TypedField, type TypedParseOptions } from './typed-field.js';
+import {
+  createTypedLineParts,
+  splitTypedLine,
+  type TypedField,
+  type TypedParseOptions,
+} from './typed-field.js';
 
 const KEY = /^(\d+)\.(.+)\.(\d+)$/;
 
@@ -11,17 +16,24 @@ const KEY = /^(\d+)\.(.+)\.(\d+)$/;
  * @throws {ProtocolError} on a line that is not a typed info line.
  */
 export function parseTypedInfo(text: string, options: TypedParseOptions = {}): TypedField[] {
+  const command = 'show info typed';
   const fields: TypedField[] = [];
+  const parts = createTypedLineParts();
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const { key, ...rest } = splitTypedLine(line, 'show info typed', options);
-    const match = KEY.exec(key);
-    if (!match)
-      throw new ProtocolError('show info typed: bad field key', {
-        command: 'show info typed',
-        excerpt: line.slice(0, 80),
-      });
-    fields.push({ position: Number(match[1]), name: match[2]!, process: Number(match[3]), ...rest });
+    splitTypedLine(line, command, options, parts);
+    const match = KEY.exec(parts.key);
+    if (!match) throw new ProtocolError(`${command}: bad field key`, { command, excerpt: line.slice(0, 80) });
+    const field: { -readonly [K in keyof TypedField]: TypedField[K] } = {
+      position: Number(match[1]),
+      name: match[2]!,
+      process: Number(match[3]),
+      tags: parts.tags,
+      type: parts.type,
+      value: parts.value,
+    };
+    if (parts.description !== undefined) field.description = parts.description;
+    fields.push(field);
   }
   return fields;
 }

@@ -1,7 +1,12 @@
 import { ProtocolError } from './errors.js';
 import type { FieldValue, StatObjectType } from './fields/types.js';
 import type { StatRow } from './stat-csv.js';
-import { splitTypedLine, type TypedField, type TypedParseOptions } from './typed-field.js';
+import {
+  createTypedLineParts,
+  splitTypedLine,
+  type TypedField,
+  type TypedParseOptions,
+} from './typed-field.js';
 
 export type { FieldTags, TypedField, TypedParseOptions } from './typed-field.js';
 
@@ -12,39 +17,95 @@ const OBJECTS: Readonly<Record<string, StatObjectType>> = {
   L: 'listener',
 };
 
-const KEY = /^([FBLS])\.(\d+)\.(\d+)\.(\d+)\.(.+)\.(\d+)$/;
-
 /**
  * Parse `show stat typed` (1.7+): one field per line,
  * `<F|B|L|S>.<iid>.<sid>.<pos>.<name>.<proc>:<tags>:<type>:<value>`. Lines are split on their first
  * three colons only: string values may contain `:` or be empty. 3-letter (≤3.2) and 4-letter (3.3+)
  * tags are both read. With `{ desc: true }` the trailing `:"<description>"` is split off.
  *
+ * One object per field is heavy for big fleets (2,000 backends × 10 servers give 1.36 M lines, 43 MB):
+ * prefer the CSV ({@link parseStat}) there.
+ *
  * @throws {ProtocolError} on a line that is not a typed stat line (e.g. `No such proxy.`).
  * @example parseTypedStat('F.2.0.4.scur.1:MGP:u32:0\n')[0] // { objectType: 'frontend', proxyId: 2, … value: 0 }
  */
 export function parseTypedStat(text: string, options: TypedParseOptions = {}): TypedField[] {
+  const command = 'show stat typed';
   const fields: TypedField[] = [];
-  for (const line of text.split('\n')) {
+  const parts = createTypedLineParts();
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
     if (line === '') continue;
-    const { key, ...rest } = splitTypedLine(line, 'show stat typed', options);
-    const match = KEY.exec(key);
-    if (!match)
-      throw new ProtocolError('show stat typed: bad field key', {
-        command: 'show stat typed',
-        excerpt: line.slice(0, 80),
-      });
-    fields.push({
-      objectType: OBJECTS[match[1]!]!,
-      proxyId: Number(match[2]),
-      id: Number(match[3]),
-      position: Number(match[4]),
-      name: match[5]!,
-      process: Number(match[6]),
-      ...rest,
-    });
+    splitTypedLine(line, command, options, parts);
+    // `<obj>.<iid>.<sid>.<pos>.<name>.<proc>`: the name sits between the fourth and the last dot.
+    const key = parts.key;
+    const objectType = OBJECTS[key[0]!];
+    const d1 = key.indexOf('.');
+    const d2 = key.indexOf('.', d1 + 1);
+    const d3 = key.indexOf('.', d2 + 1);
+    const d4 = key.indexOf('.', d3 + 1);
+    const last = key.lastIndexOf('.');
+    const proxyId = integer(key, d1 + 1, d2);
+    const id = integer(key, d2 + 1, d3);
+    const position = integer(key, d3 + 1, d4);
+    const process = integer(key, last + 1, key.length);
+    if (
+      !objectType ||
+      d1 !== 1 ||
+      d4 === -1 ||
+      last <= d4 + 1 ||
+      proxyId < 0 ||
+      id < 0 ||
+      position < 0 ||
+      process < 0
+    ) {
+      throw new ProtocolError(`${command}: bad field key`, { command, excerpt: line.slice(0, 80) });
+    }
+    const name = key.slice(d4 + 1, last);
+    const field: TypedField =
+      parts.description === undefined
+        ? {
+            objectType,
+            proxyId,
+            id,
+            position,
+            name,
+            process,
+            tags: parts.tags,
+            type: parts.type,
+            value: parts.value,
+          }
+        : {
+            objectType,
+            proxyId,
+            id,
+            position,
+            name,
+            process,
+            tags: parts.tags,
+            type: parts.type,
+            value: parts.value,
+            description: parts.description,
+          };
+    fields.push(field);
   }
   return fields;
+}
+
+/** The decimal integer in `text[from, to)`, or -1 when it is not one (empty, other characters, too long). */
+export function integer(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**

@@ -84,39 +84,57 @@ export interface TypedParseOptions {
   desc?: boolean;
 }
 
+// Decoded tags by their text: a dump uses a few dozen combinations, so fields share frozen objects.
+const TAGS = new Map<string, FieldTags>();
+
 function tags(text: string, line: string, command: string): FieldTags {
-  const origin = ORIGINS[text[0] ?? ''];
-  const nature = NATURES[text[1] ?? ''];
-  const scope = SCOPES[text[2] ?? ''];
-  if (text.length < 3 || text.length > 4 || !origin || !nature || !scope) {
-    // `?` is what HAProxy prints for an unknown tag; keep it rather than failing.
-    if (!/^[A-Za-z?]{3,4}$/.test(text))
-      throw new ProtocolError(`${command}: bad tags "${text}"`, { command, excerpt: line.slice(0, 80) });
+  const cached = TAGS.get(text);
+  if (cached) return cached;
+  // `?` is what HAProxy prints for an unknown tag letter; it reads as `Unknown`.
+  if (!/^[A-Za-z?]{3,4}$/.test(text)) {
+    throw new ProtocolError(`${command}: bad tags "${text}"`, { command, excerpt: line.slice(0, 80) });
   }
   const result: { origin: string; nature: string; scope: string; persistence?: string } = {
-    origin: origin ?? 'Unknown',
-    nature: nature ?? 'Unknown',
-    scope: scope ?? 'Unknown',
+    origin: ORIGINS[text[0]!] ?? 'Unknown',
+    nature: NATURES[text[1]!] ?? 'Unknown',
+    scope: SCOPES[text[2]!] ?? 'Unknown',
   };
   if (text.length === 4) result.persistence = PERSISTENCES[text[3]!] ?? 'Unknown';
-  return result;
+  const frozen = Object.freeze(result);
+  if (TAGS.size < 1024) TAGS.set(text, frozen);
+  return frozen;
+}
+
+/** The parts of one typed line; {@link splitTypedLine} fills one reusable instance per parse. */
+export interface TypedLineParts {
+  key: string;
+  tags: FieldTags;
+  type: FieldValueType;
+  value: FieldValue | undefined;
+  description: string | undefined;
+}
+
+/** A fresh {@link TypedLineParts} to pass to {@link splitTypedLine}. */
+export function createTypedLineParts(): TypedLineParts {
+  return {
+    key: '',
+    tags: { origin: '', nature: '', scope: '' },
+    type: 'str',
+    value: undefined,
+    description: undefined,
+  };
 }
 
 /**
  * Split one typed line `<key>:<tags>:<type>:<value>` on its first three colons only (values may hold
- * `:`), and type the value. Shared with `show info typed`.
+ * `:`), and type the value into `parts`. Shared with `show info typed`.
  */
 export function splitTypedLine(
   line: string,
   command: string,
   options: TypedParseOptions,
-): {
-  key: string;
-  tags: FieldTags;
-  type: FieldValueType;
-  value: FieldValue | undefined;
-  description?: string;
-} {
+  parts: TypedLineParts,
+): void {
   const first = line.indexOf(':');
   const second = first === -1 ? -1 : line.indexOf(':', first + 1);
   const third = second === -1 ? -1 : line.indexOf(':', second + 1);
@@ -139,14 +157,11 @@ export function splitTypedLine(
       raw = raw.slice(0, at);
     }
   }
-  const value = parseFieldValue(raw, type as FieldValueType);
-  const result = {
-    key: line.slice(0, first),
-    tags: tags(line.slice(first + 1, second), line, command),
-    type: type as FieldValueType,
-    value,
-  };
-  return description === undefined ? result : { ...result, description };
+  parts.key = line.slice(0, first);
+  parts.tags = tags(line.slice(first + 1, second), line, command);
+  parts.type = type as FieldValueType;
+  parts.value = parseFieldValue(raw, type as FieldValueType);
+  parts.description = description;
 }
 
 // HAProxy 2.6 writes string values into JSON without escaping quotes (a check reason such as
