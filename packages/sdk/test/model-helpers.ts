@@ -142,3 +142,21 @@ export function createTestExecutor(processes: ProcessRef[], respond: Responder):
 export function count(executor: TestExecutor, prefix: string): number {
   return executor.calls.filter((call) => call.line.startsWith(prefix)).length;
 }
+
+/** How many times each process was sent a command starting with `prefix` (process key → count). */
+export function perProcess(executor: TestExecutor, prefix: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of executor.calls) {
+    if (!call.line.startsWith(prefix)) continue;
+    for (const key of call.targets) counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The distinct command lines sent, in order (a dump sent per process counts once). */
+export function lines(executor: TestExecutor): string[] {
+  const out: string[] = [];
+  for (const call of executor.calls)
+    if (out.at(-1) !== call.line || !call.line.startsWith('show')) out.push(call.line);
+  return out;
+}

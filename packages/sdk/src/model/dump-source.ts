@@ -121,8 +121,22 @@ export class DumpSource<T> {
   async #dump(proxy: string | undefined, timeout: number | undefined): Promise<ProcessDump<T>[]> {
     const line = this.options.command(proxy);
     // No caller's signal here: the dump is shared; each caller races its own signal instead.
-    const outcomes = await this.executor.run(line, { targets: 'all', idempotent: true, timeout });
+    const options = { idempotent: true, timeout } as const;
     this.dumps++;
+    const processes = await this.executor.processes();
+    if (processes.length > 1 && processes.every((process) => process.role === 'standalone')) {
+      // Independent sockets: one run per process, so that each reply is parsed while the others
+      // are still arriving. (Behind a master, one run to `all` also reports unreachable workers.)
+      const parts = await Promise.all(
+        processes.map((process) =>
+          this.executor
+            .run(line, { ...options, targets: [process] })
+            .then((outcomes) => outcomes.map((outcome) => this.#parse(outcome, proxy))),
+        ),
+      );
+      return parts.flat();
+    }
+    const outcomes = await this.executor.run(line, { ...options, targets: 'all' });
     return outcomes.map((outcome) => this.#parse(outcome, proxy));
   }
 
