@@ -97,7 +97,7 @@ export function parseTypedStat(text: string, options: TypedParseOptions = {}): T
 }
 
 /** The decimal integer in `text[from, to)`, or -1 when it is not one (empty, other characters, too long). */
-export function integer(text: string, from: number, to: number): number {
+function integer(text: string, from: number, to: number): number {
   if (to <= from || to - from > 15) return -1;
   let value = 0;
   for (let index = from; index < to; index++) {
