@@ -1,4 +1,4 @@
-import { ProtocolError } from './errors.js';
+import { splitEntryLines } from './entry-lines.js';
 
 /** One pattern of `show acl <id>`: HAProxy's reference (usable as `#<ref>` in `del acl`) and the value. */
 export interface AclEntry {
@@ -6,23 +6,6 @@ export interface AclEntry {
   readonly ref: string;
   /** The pattern, spaces included. */
   readonly value: string;
-}
-
-const REF = /^0x[0-9a-fA-F]+$/;
-
-/** @internal Split `0x… rest` lines; shared with {@link parseMapEntries}. */
-export function splitEntryLines(text: string, command: string): Array<[ref: string, rest: string]> {
-  const entries: Array<[string, string]> = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const space = line.indexOf(' ');
-    const ref = space === -1 ? line : line.slice(0, space);
-    if (space === -1 || !REF.test(ref)) {
-      throw new ProtocolError(`${command}: unexpected line`, { command, excerpt: line.slice(0, 80) });
-    }
-    entries.push([ref, line.slice(space + 1)]);
-  }
-  return entries;
 }
 
 /**

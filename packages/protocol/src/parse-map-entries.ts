@@ -1,4 +1,4 @@
-import { splitEntryLines } from './parse-acl-entries.js';
+import { splitEntryLines } from './entry-lines.js';
 
 /** One entry of `show map <id>`. */
 export interface MapEntry {
