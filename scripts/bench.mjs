@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm bench`: run every benchmark file `packages/*/bench/*.bench.{mjs,js}` one after another (never
-// in parallel: they measure time). Benchmarks import their package's build, so the packages that have
+// `pnpm bench`: run every benchmark file `packages/*/bench/*.bench.*` one after another (never in
+// parallel: they measure time). JavaScript files (.mjs/.js/.cjs) run with node; TypeScript ones are
+// listed as skipped, since node 20 cannot run them without a loader this repository does not have. Benchmarks import their package's build, so the packages that have
 // benchmarks are built first. Not a test: results are printed, nothing is asserted.
 //
 //   pnpm bench                 # all benchmarks
@@ -18,10 +19,14 @@ for (const entry of readdirSync(join(root, 'packages'), { withFileTypes: true })
   const folder = join(root, 'packages', entry.name, 'bench');
   if (!existsSync(folder)) continue;
   for (const file of readdirSync(folder).sort()) {
-    if (/\.bench\.(mjs|js)$/.test(file)) files.push(join(folder, file));
+    if (/\.bench\.[a-z]+$/.test(file)) files.push(join(folder, file));
   }
 }
-const selected = files.filter((file) => !filter || relative(root, file).includes(filter));
+const matching = files.filter((file) => !filter || relative(root, file).includes(filter));
+for (const file of matching.filter((name) => !/\.(mjs|js|cjs)$/.test(name))) {
+  console.log(`skipped ${relative(root, file)}: write benchmarks as .mjs (node cannot run .ts directly)`);
+}
+const selected = matching.filter((file) => /\.(mjs|js|cjs)$/.test(file));
 if (selected.length === 0) {
   console.log(
     filter ? `no benchmark matches "${filter}"` : 'no benchmark found (packages/*/bench/*.bench.mjs)',
