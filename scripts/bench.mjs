@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `pnpm bench`: run every benchmark file `packages/*/bench/*.bench.*` one after another (never in
 // parallel: they measure time). JavaScript files (.mjs/.js/.cjs) run with node; TypeScript ones are
-// listed as skipped, since node 20 cannot run them without a loader this repository does not have. Benchmarks import their package's build, so the packages that have
-// benchmarks are built first. Not a test: results are printed, nothing is asserted.
+// listed as skipped, since node 20 cannot run them without a loader this repository does not have.
+// Benchmarks import their package's build, so the packages that have benchmarks are built first.
+// Not a test: results are printed, nothing is asserted.
 //
 //   pnpm bench                 # all benchmarks
 //   pnpm bench protocol        # only files whose path contains "protocol"
