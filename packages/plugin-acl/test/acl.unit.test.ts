@@ -54,22 +54,25 @@ describe('ACL plugin (captured replies)', () => {
     const { executor } = capturedExecutor((line) =>
       line === 'get acl #0 /foo/baz'
         ? 'type=beg, case=sensitive, match=yes, idx=tree, pattern="/foo"\n'
-        : line === 'get acl #0 /nomatch'
-          ? 'type=beg, case=sensitive, match=no\n'
-          : 'Unknown ACL identifier. Please use #<id> or <file>.\n',
+        : line === 'get acl #1 /x/y'
+          ? 'type=beg, case=sensitive, match=yes, idx=tree, pattern="/x"\ntype=end, case=sensitive, match=no\n'
+          : line === 'get acl #0 /nomatch'
+            ? 'type=beg, case=sensitive, match=no\n'
+            : 'Unknown ACL identifier. Please use #<id> or <file>.\n',
     );
     const hap = await HAProxy.connect({ executor, plugins: [aclPlugin()] });
-    await expect(hap.acl.get(0, '/foo/baz')).resolves.toEqual({
+    const found = { match: true, type: 'beg', caseSensitive: true, index: 'tree', pattern: '/foo' };
+    await expect(hap.acl.get(0, '/foo/baz')).resolves.toEqual({ ...found, methods: [found] });
+    const missed = { match: false, type: 'beg', caseSensitive: true };
+    await expect(hap.acl.get(0, '/nomatch')).resolves.toEqual({ ...missed, methods: [missed] });
+    // Captured from a file used by `path_beg` and `path_end` ACLs: one line per method.
+    await expect(hap.acl.get(1, '/x/y')).resolves.toMatchObject({
       match: true,
-      type: 'beg',
-      caseSensitive: true,
-      index: 'tree',
-      pattern: '/foo',
-    });
-    await expect(hap.acl.get(0, '/nomatch')).resolves.toEqual({
-      match: false,
-      type: 'beg',
-      caseSensitive: true,
+      pattern: '/x',
+      methods: [
+        { type: 'beg', match: true },
+        { type: 'end', match: false },
+      ],
     });
     await expect(hap.acl.get(2, '/x')).rejects.toBeInstanceOf(ProtocolError);
     await expect(hap.acl.get(6, '/x')).rejects.toBeInstanceOf(PatternKindError);

@@ -10,8 +10,10 @@ export { expectEmptyReply, forEachProcess, only } from './helpers.js';
 export {
   type AclEntry,
   type AclMatch,
+  type AclMatchMethod,
   type MapEntry,
   type MapMatch,
+  type MapMatchMethod,
   type PatternReference,
   type StickTable,
   type StickTableEntry,

@@ -26,10 +26,26 @@ export interface PatternReference extends ProtocolPatternReference {}
 export interface AclEntry extends ProtocolAclEntry {}
 /** One entry of `show map <id>`: `{ ref, key, value }`. */
 export interface MapEntry extends ProtocolMapEntry {}
-/** The result of `get acl`: `{ match, type, caseSensitive, index?, pattern? }`. */
-export interface AclMatch extends ProtocolAclMatch {}
-/** The result of `get map`: `{ found, type, caseSensitive, index?, key?, value?, valueType? }`. */
-export interface MapMatch extends ProtocolMapMatch {}
+/** One line of `get acl`: the result of one match method. */
+export interface AclMatchMethod extends ProtocolAclMatch {}
+/**
+ * The result of `get acl`: `{ match, type, caseSensitive, index?, pattern? }` of the first method that
+ * matched (or of the first method), and every method in `methods` — HAProxy prints one line per ACL
+ * that uses the file (e.g. `path_beg` and `path_end` on the same file).
+ */
+export interface AclMatch extends ProtocolAclMatch {
+  readonly methods: readonly AclMatchMethod[];
+}
+/** One line of `get map`: the result of one match method. */
+export interface MapMatchMethod extends ProtocolMapMatch {}
+/**
+ * The result of `get map`: `{ found, type, caseSensitive, index?, key?, value?, valueType? }` of the first
+ * method that found the key (or of the first method), and every method in `methods` (one line per
+ * converter using the file).
+ */
+export interface MapMatch extends ProtocolMapMatch {
+  readonly methods: readonly MapMatchMethod[];
+}
 /** One entry of `show table <name>`. */
 export interface StickTableEntry extends ProtocolStickTableEntry {}
 /** One table of `show table [<name>]`, with its entries. */
@@ -45,9 +61,22 @@ export const parseMapList: (text: string) => PatternReference[] = protocolParseM
 export const parseAclEntries: (text: string) => AclEntry[] = protocolParseAclEntries;
 /** `show map <id>` → its entries (a key holding a space cannot be told apart in this dump). @throws {ProtocolError} */
 export const parseMapEntries: (text: string) => MapEntry[] = protocolParseMapEntries;
-/** `get acl <id> <value>` → the match result. @throws {ProtocolError} for any other reply. */
-export const parseAclMatch: (text: string) => AclMatch = protocolParseAclMatch;
-/** `get map <id> <key>` → the match result. @throws {ProtocolError} for any other reply. */
-export const parseMapMatch: (text: string) => MapMatch = protocolParseMapMatch;
+function eachLine<T>(text: string, parse: (line: string) => T): T[] {
+  const lines = text.split('\n').filter((line) => line !== '');
+  // No line: let the single-line parser report the reply.
+  return lines.length === 0 ? [parse(text)] : lines.map((line) => parse(line));
+}
+
+/** `get acl <id> <value>` → the match result, one method per line. @throws {ProtocolError} for any other reply. */
+export function parseAclMatch(text: string): AclMatch {
+  const methods: AclMatchMethod[] = eachLine(text, protocolParseAclMatch);
+  return { ...(methods.find((method) => method.match) ?? methods[0]!), methods };
+}
+
+/** `get map <id> <key>` → the match result, one method per line. @throws {ProtocolError} for any other reply. */
+export function parseMapMatch(text: string): MapMatch {
+  const methods: MapMatchMethod[] = eachLine(text, protocolParseMapMatch);
+  return { ...(methods.find((method) => method.found) ?? methods[0]!), methods };
+}
 /** `show table [<name>]` → tables and entries. @throws {ProtocolError} */
 export const parseTable: (text: string) => StickTable[] = protocolParseTable;
