@@ -67,16 +67,12 @@ export class Server extends StatObject {
   }
 
   /** The user weight (`uweight`, what `set weight` changes; 0–256), which every current process must agree on. */
-  async weight(options?: CallOptions): Promise<number> {
-    const found = await this.locate('current', options);
-    const field = found.every(({ row }) => row.uweight !== undefined) ? 'uweight' : 'weight';
-    return Number(
-      aggregate(
-        'weight',
-        'same',
-        found.map(({ process, row }) => ({ process, value: row[field] ?? null })),
-      ),
-    );
+  weight(options?: CallOptions): Promise<number> {
+    return this.read('current', options, (found) => {
+      const field = found.every(({ row }) => row.uweight !== undefined) ? 'uweight' : 'weight';
+      const values = found.map(({ process, row }) => ({ process, value: row[field] ?? null }));
+      return Number(aggregate('weight', 'same', values));
+    });
   }
 
   /**

@@ -2,10 +2,23 @@ import { inspect } from 'node:util';
 import type { CallOptions, ProcessRef } from '../core/types.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { aggregate, modeOf, type PerProcessValue } from './aggregate.js';
-import type { ModelContext, ReadMode } from './context.js';
+import type { Dumped, ModelContext, ReadMode } from './context.js';
 import type { Scope } from './dump-source.js';
 import { type AggregationRule, type StatRow, type StatValue, statRule } from './protocol.js';
 import type { StatIndex } from './stat-index.js';
+
+/** Rows of each object in each delivered dump (weakly held by the dump: gone with it). */
+const rowsMemo = new WeakMap<readonly Dumped<StatIndex>[], Map<string, Located[]>>();
+
+/** Aggregate one field of the rows found with its rule. */
+export function aggregateField(field: string, rule: AggregationRule, found: readonly Located[]): StatValue {
+  const values: PerProcessValue[] = new Array(found.length);
+  for (let index = 0; index < found.length; index++) {
+    const { process, row } = found[index]!;
+    values[index] = { process, value: row[field] ?? null };
+  }
+  return aggregate(field, rule, values);
+}
 
 /** One process's full stats row of an object. */
 export interface ProcessStats {
@@ -82,26 +95,43 @@ export abstract class StatObject {
     this.#processNb = processNumbers(this.#processes, all);
   }
 
-  /** @internal The rows of this object on the processes a read needs; `NotFoundError` when on none. */
-  protected async locate(mode: ReadMode, options?: CallOptions): Promise<Located[]> {
-    const dumps = await this.context.statDumps(this.scope, mode, options);
-    const found: Located[] = [];
-    for (const { process, value } of dumps) {
-      const row = this.find(value);
-      if (row) found.push({ process, row });
+  /**
+   * @internal Run `compute` on this object's rows in the dumps a read needs (one promise per read;
+   * rows found once per delivered dump and shared by every read of this object in it).
+   * @throws {NotFoundError} when no needed process has the object.
+   */
+  protected read<R>(
+    mode: ReadMode,
+    options: CallOptions | undefined,
+    compute: (found: Located[]) => R,
+  ): Promise<R> {
+    return this.context.statDumps(this.scope, mode, options).then((dumps) => compute(this.#found(dumps)));
+  }
+
+  #found(dumps: readonly Dumped<StatIndex>[]): Located[] {
+    let memo = rowsMemo.get(dumps);
+    if (!memo) rowsMemo.set(dumps, (memo = new Map()));
+    let found = memo.get(this.key);
+    if (!found) {
+      found = [];
+      for (const { process, value } of dumps) {
+        const row = this.find(value);
+        if (row) found.push({ process, row });
+      }
+      memo.set(this.key, found);
     }
     if (found.length === 0) throw new NotFoundError(this.kind, this.key);
     return found;
   }
 
+  /** @internal The rows of this object on the processes a read needs. */
+  protected locate(mode: ReadMode, options?: CallOptions): Promise<Located[]> {
+    return this.read(mode, options, (found) => found);
+  }
+
   /** @internal Read one field aggregated with its rule. */
-  protected async field(field: string, rule: AggregationRule, options?: CallOptions): Promise<StatValue> {
-    const found = await this.locate(modeOf(rule), options);
-    return aggregate(
-      field,
-      rule,
-      found.map(({ process, row }) => ({ process, value: row[field] ?? null })),
-    );
+  protected field(field: string, rule: AggregationRule, options?: CallOptions): Promise<StatValue> {
+    return this.read(modeOf(rule), options, (found) => aggregateField(field, rule, found));
   }
 
   /**
@@ -109,15 +139,20 @@ export abstract class StatObject {
    * old workers, maxima maxed, times averaged, limits and configuration compared).
    * @throws {InvalidArgumentError} for a name that is not a metric of this kind (before sending).
    */
-  async metric(name: string, options?: CallOptions): Promise<MetricValue> {
+  metric(name: string, options?: CallOptions): Promise<MetricValue> {
     if (typeof name !== 'string' || !this.metricNames.includes(name)) {
-      throw new InvalidArgumentError(`${JSON.stringify(name)} is not a ${this.kind} metric`, {
-        argument: 'name',
-        value: name,
-      });
+      return Promise.reject(
+        new InvalidArgumentError(`${JSON.stringify(name)} is not a ${this.kind} metric`, {
+          argument: 'name',
+          value: name,
+        }),
+      );
     }
-    const value = await this.field(name, statRule(name), options);
-    return typeof value === 'string' ? null : value;
+    const rule = statRule(name);
+    return this.read(modeOf(rule), options, (found) => {
+      const value = aggregateField(name, rule, found);
+      return typeof value === 'string' ? null : value;
+    });
   }
 
   /** Every process's full stats row (current and old workers). */
@@ -147,8 +182,8 @@ export abstract class StatObject {
   }
 
   /** The status (`OPEN`, `STOP`, `UP`, `DOWN`, `MAINT`, `DRAIN`, `no check`, …), which every current process must agree on. */
-  async status(options?: CallOptions): Promise<string> {
-    return String((await this.field('status', 'same', options)) ?? '');
+  status(options?: CallOptions): Promise<string> {
+    return this.read('current', options, (found) => String(aggregateField('status', 'same', found) ?? ''));
   }
 
   /** The same object: same kind and key. */
