@@ -19,7 +19,7 @@ import { describe, expect, test } from 'vitest';
 import { aclPlugin } from '../src/index.js';
 
 const SHOW_ACL =
-  "# id (file) description\n0 ($LAB/hap1/blocked.acl) pattern loaded from file '$LAB/hap1/blocked.acl' used by acl at file '$LAB/hap1/haproxy.cfg' line 18. curr_ver=0 next_ver=0 entry_cnt=2\n1 () acl 'path_beg' file '$LAB/hap1/haproxy.cfg' line 18. curr_ver=0 next_ver=0 entry_cnt=0\n2 ($LAB/hap1/ips.acl) pattern loaded from file '$LAB/hap1/ips.acl' used by acl at file '$LAB/hap1/haproxy.cfg' line 19. curr_ver=0 next_ver=0 entry_cnt=2\n";
+  "# id (file) description\n0 ($LAB/hap1/blocked.acl) pattern loaded from file '$LAB/hap1/blocked.acl' used by acl at file '$LAB/hap1/haproxy.cfg' line 18. curr_ver=0 next_ver=0 entry_cnt=2\n1 () acl 'path_beg' file '$LAB/hap1/haproxy.cfg' line 18. curr_ver=0 next_ver=0 entry_cnt=0\n2 ($LAB/hap1/ips.acl) pattern loaded from file '$LAB/hap1/ips.acl' used by acl at file '$LAB/hap1/haproxy.cfg' line 19. curr_ver=0 next_ver=0 entry_cnt=2\n7 (123) pattern loaded from file '123' used by acl at file 'haproxy.cfg' line 20. curr_ver=0 next_ver=0 entry_cnt=0\n";
 const SHOW_MAP =
   "# id (file) description\n6 ($LAB/hap1/routes.map) pattern loaded from file '$LAB/hap1/routes.map' used by map at file '$LAB/hap1/haproxy.cfg' line 21. curr_ver=0 next_ver=0 entry_cnt=3\n";
 
@@ -118,6 +118,20 @@ describe('ACL plugin (captured replies)', () => {
     expect(calls.filter((call) => call.line === 'clear acl @3 #2').map((call) => call.pid)).toEqual([1, 2]);
     const outcomes = (error as AggregateProcessError).outcomes;
     expect(outcomes[0]).toMatchObject({ ok: true, value: { version: 3, committed: false, cleared: true } });
+  });
+
+  test('a file named 123 stays a file; the number 123 is an id', async () => {
+    const { executor, calls } = capturedExecutor(() => '');
+    const hap = await HAProxy.connect({ executor, plugins: [aclPlugin()] });
+    await hap.acl.add('123', '/x');
+    await hap.acl.add(7, '/y');
+    await expect(hap.acl.add(123, '/z')).rejects.toMatchObject({ kind: 'acl', lookup: '#123' });
+    expect(calls.map((call) => call.line).filter((line) => line.startsWith('add'))).toEqual([
+      'add acl 123 /x',
+      'add acl 123 /x',
+      'add acl #7 /y',
+      'add acl #7 /y',
+    ]);
   });
 
   test('bad input is refused before anything is sent', async () => {
