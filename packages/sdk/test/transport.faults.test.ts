@@ -312,6 +312,24 @@ describe('discovery in a socket folder with strangers (ad-hoc servers)', () => {
     }
   });
 
+  it('two sockets of one process count once (best level kept); equal pids in other namespaces do not', async () => {
+    const answer = (pid: number, start: number, level: string) => (line: string) =>
+      line === 'show info' ? info(pid, start) : line === 'show cli level' ? `${level}\n\n` : '\n';
+    await start(join(dir, 'a-user.sock'), answer(1, 100, 'user'));
+    await start(join(dir, 'b-admin.sock'), answer(1, 100, 'admin'));
+    await start(join(dir, 'c-container.sock'), answer(1, 200, 'admin'));
+    const executor = await createExecutor({ socketDir: dir });
+    try {
+      const processes = await executor.processes();
+      expect(processes.map((process) => process.endpoint)).toEqual([
+        `unix://${join(dir, 'b-admin.sock')}`,
+        `unix://${join(dir, 'c-container.sock')}`,
+      ]);
+    } finally {
+      await executor.close();
+    }
+  });
+
   it('fails clearly when no HAProxy answers in the folder', async () => {
     staleSocket(join(dir, 'stale.sock'));
     await expect(createExecutor({ socketDir: dir, timeout: 300 })).rejects.toBeInstanceOf(

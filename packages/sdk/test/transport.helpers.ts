@@ -99,5 +99,5 @@ export function staleSocket(path: string): void {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `show info` of a fake process. */
-export const info = (pid: number) =>
-  `Name: HAProxy\nVersion: 2.6.12-1+deb12u4\nPid: ${pid}\nUptime_sec: 1\n\n`;
+export const info = (pid: number, start = 1795609862, node = 'vm') =>
+  `Name: HAProxy\nVersion: 2.6.12-1+deb12u4\nPid: ${pid}\nUptime_sec: 1\nnode: ${node}\nStart_time_sec: ${start}\n\n`;

@@ -43,6 +43,11 @@ interface Target {
   /** Level of the socket (`admin`, `operator`, `user`) when probed. */
   level?: string | undefined;
   local: boolean;
+  /**
+   * Pid, start time and node name from `show info`: two sockets of one process share it, while
+   * processes in different pid namespaces (containers) that happen to share a pid do not.
+   */
+  identity?: string | undefined;
 }
 
 /** Socket levels, best first, to keep the best of two sockets of one process. */
@@ -239,6 +244,10 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
       send: wrapped.send,
       level: levelText.ok ? levelText.text.trim() : undefined,
       local,
+      identity:
+        pid === undefined
+          ? undefined
+          : `${pid}/${infoField(infoText.text, 'Start_time_sec') ?? ''}/${infoField(infoText.text, 'node') ?? ''}`,
     };
   };
 
@@ -320,13 +329,21 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
   return new DefaultExecutor(standalone, masters, closeAll, concurrency);
 }
 
+/** A `Name: value` line of `show info`. */
+function infoField(text: string, name: string): string | undefined {
+  const start = text.startsWith(`${name}:`) ? 0 : text.indexOf(`\n${name}:`) + 1;
+  if (start === 0 && !text.startsWith(`${name}:`)) return undefined;
+  const end = text.indexOf('\n', start);
+  return text.slice(start + name.length + 1, end < 0 ? undefined : end).trim();
+}
+
 /** One process reached through two sockets of the same host counts once: keep the best socket. */
 function dedupe(targets: Target[]): Target[] {
   const sorted = [...targets].sort((a, b) => a.ref.endpoint.localeCompare(b.ref.endpoint));
-  const byPid = new Map<number, Target>();
+  const byPid = new Map<string, Target>();
   const result: Target[] = [];
   for (const target of sorted) {
-    const pid = target.ref.pid;
+    const pid = target.identity;
     if (pid === undefined || !target.local) {
       result.push(target);
       continue;
