@@ -24,7 +24,10 @@ function terminal(
     on: (_event, listener) => listeners.add(listener as (chunk: string) => void),
     off: (_event, listener) => listeners.delete(listener as (chunk: string) => void),
     resume: () => {
-      if (answer !== undefined) setTimeout(() => listeners.forEach((listener) => listener(`${answer}\n`)), 5);
+      if (answer === undefined) return;
+      setTimeout(() => {
+        for (const listener of listeners) listener(`${answer}\n`);
+      }, 5);
     },
     pause: () => {},
   };
