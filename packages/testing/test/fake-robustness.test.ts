@@ -92,6 +92,25 @@ describe('load and bad input', () => {
   });
 });
 
+describe('scale', () => {
+  test('2,000 backends x 10 servers: show stat (22,003 lines) stays fast', async () => {
+    let config = 'global\n    maxconn 1000\ndefaults\n    mode http\n';
+    for (let b = 0; b < 2000; b++) {
+      config += `backend be_${b}\n`;
+      for (let s = 0; s < 10; s++) config += `    server s${s} 10.0.${b % 250}.${s}:80\n`;
+    }
+    const fake = await createFakeHAProxy({ config });
+    try {
+      const start = Date.now();
+      const csv = await sendRaw(fake.socket, 'show stat', 20_000);
+      expect(csv.split('\n')).toHaveLength(22_003);
+      expect(Date.now() - start).toBeLessThan(5000);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('close()', () => {
   const relevant = () =>
     process

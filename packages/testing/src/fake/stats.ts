@@ -1,4 +1,4 @@
-import { INFO_FIELDS, STAT_FIELD_TYPES, STAT_FIELDS } from './data/stat-fields.js';
+import { INFO_FIELDS, STAT_FIELD_TYPES, STAT_FIELDS as IMPORTED_FIELDS } from './data/stat-fields.js';
 import { STAT_PRESENT } from './data/stat-templates.js';
 import {
   ADMIN_FDRAIN,
@@ -9,6 +9,9 @@ import {
   type ServerState,
   usable,
 } from './state.js';
+
+// Local copies: module-namespace lookups are slow in hot loops under some loaders (vitest).
+const STAT_FIELDS: readonly string[] = [...IMPORTED_FIELDS];
 
 /** What `show info` / `show stat` need besides the state. */
 export interface StatsContext {
@@ -174,30 +177,27 @@ function age(context: StatsContext, since: number): number {
   return Math.max(0, Math.floor((context.now - since) / 1000));
 }
 
-function commonCounters(proxyOrServer: {
-  counters: ProxyState['counters'];
-}): Record<string, string | number> {
-  const c = proxyOrServer.counters;
-  return {
-    scur: c.scur,
-    smax: c.smax,
-    stot: c.stot,
-    bin: c.bin,
-    bout: c.bout,
-    rate: c.rate,
-    rate_max: c.rateMax,
-    req_rate: c.reqRate,
-    req_rate_max: c.reqRateMax,
-    req_tot: c.reqTot,
-    hrsp_2xx: c.hrsp2xx,
-    hrsp_4xx: c.hrsp4xx,
-    hrsp_5xx: c.hrsp5xx,
-    lbtot: c.lbtot,
-    conn_tot: c.connTot,
-    conn_rate: c.connRate,
-    conn_rate_max: c.connRateMax,
-    connect: c.lbtot,
-  };
+/** Fill the traffic counters shared by every kind of row. */
+function putCounters(row: Row, counters: ProxyState['counters']): void {
+  const c = counters;
+  row.put('scur', c.scur);
+  row.put('smax', c.smax);
+  row.put('stot', c.stot);
+  row.put('bin', c.bin);
+  row.put('bout', c.bout);
+  row.put('rate', c.rate);
+  row.put('rate_max', c.rateMax);
+  row.put('req_rate', c.reqRate);
+  row.put('req_rate_max', c.reqRateMax);
+  row.put('req_tot', c.reqTot);
+  row.put('hrsp_2xx', c.hrsp2xx);
+  row.put('hrsp_4xx', c.hrsp4xx);
+  row.put('hrsp_5xx', c.hrsp5xx);
+  row.put('lbtot', c.lbtot);
+  row.put('conn_tot', c.connTot);
+  row.put('conn_rate', c.connRate);
+  row.put('conn_rate_max', c.connRateMax);
+  row.put('connect', c.lbtot);
 }
 
 /** One stats object: its type letter, ids and the field values by name. */
@@ -205,65 +205,91 @@ export interface StatObject {
   kind: 'F' | 'B' | 'S' | 'L';
   iid: number;
   sid: number;
-  values: Map<string, string>;
+  values: FieldValues;
 }
 
-function fill(
-  kind: string,
-  values: Record<string, string | number>,
-  extra: Set<string> = new Set(),
-): Map<string, string> {
-  const present = PRESENT[kind]!;
-  const out = new Map<string, string>();
-  for (const field of STAT_FIELDS) {
-    if (present.has(field) || extra.has(field)) out.set(field, String(values[field] ?? 0));
+const FIELD_INDEX = new Map(STAT_FIELDS.map((field, index) => [field, index]));
+
+/** The values of one stats object by column (undefined = empty/absent). An array: rows are many. */
+export class FieldValues {
+  readonly items: (string | undefined)[];
+  constructor(items: (string | undefined)[] = new Array(STAT_FIELDS.length)) {
+    this.items = items;
   }
-  return out;
+  get(field: string): string | undefined {
+    const index = FIELD_INDEX.get(field);
+    return index === undefined ? undefined : this.items[index];
+  }
+  set(field: string, value: string): void {
+    const index = FIELD_INDEX.get(field);
+    if (index !== undefined) this.items[index] = value;
+  }
+  delete(field: string): void {
+    const index = FIELD_INDEX.get(field);
+    if (index !== undefined) this.items[index] = undefined;
+  }
+}
+
+/** Per kind of row: '0' in every column that kind fills, undefined elsewhere. */
+const TEMPLATES: Record<string, (string | undefined)[]> = Object.fromEntries(
+  Object.entries(PRESENT).map(([kind, fields]) => {
+    const items: (string | undefined)[] = new Array(STAT_FIELDS.length);
+    for (const field of fields) items[FIELD_INDEX.get(field)!] = field === '-' ? '-' : '0';
+    return [kind, items];
+  }),
+);
+
+/** Writes a row: `put` fills only the columns the row kind has (or ones `enable`d). */
+class Row {
+  readonly values: FieldValues;
+  constructor(template: (string | undefined)[]) {
+    this.values = new FieldValues(template.slice());
+  }
+  put(field: string, value: string | number): void {
+    const index = FIELD_INDEX.get(field)!;
+    if (this.values.items[index] !== undefined) this.values.items[index] = String(value);
+  }
+  enable(field: string, value: string | number): void {
+    this.values.items[FIELD_INDEX.get(field)!] = String(value);
+  }
 }
 
 function frontendObject(proxy: ProxyState): StatObject {
-  const values = {
-    ...commonCounters(proxy),
-    pxname: proxy.name,
-    svname: 'FRONTEND',
-    slim: proxy.maxconn,
-    status: proxy.feState,
-    pid: 1,
-    iid: proxy.iid,
-    sid: 0,
-    type: 0,
-    mode: proxy.mode,
-    '-': '-',
-  };
-  return { kind: 'F', iid: proxy.iid, sid: 0, values: fill(`F:${proxy.mode}`, values) };
+  const row = new Row(TEMPLATES[`F:${proxy.mode}`]!);
+  putCounters(row, proxy.counters);
+  row.put('pxname', proxy.name);
+  row.put('svname', 'FRONTEND');
+  row.put('slim', proxy.maxconn);
+  row.put('status', proxy.feState);
+  row.put('pid', 1);
+  row.put('iid', proxy.iid);
+  row.put('type', 0);
+  row.put('mode', proxy.mode);
+  return { kind: 'F', iid: proxy.iid, sid: 0, values: row.values };
 }
 
-const LISTENER_FIELDS = new Set(
-  'pxname svname scur smax slim stot bin bout dreq dresp ereq status pid iid sid type addr mode dcon dses wrew eint - ssl_sess ssl_reused_sess ssl_failed_handshake'.split(
-    ' ',
-  ),
-);
+const LISTENER_TEMPLATE: (string | undefined)[] = (() => {
+  const items: (string | undefined)[] = new Array(STAT_FIELDS.length);
+  const fields =
+    'pxname svname scur smax slim stot bin bout dreq dresp ereq status pid iid sid type addr mode dcon dses wrew eint - ssl_sess ssl_reused_sess ssl_failed_handshake';
+  for (const field of fields.split(' ')) items[FIELD_INDEX.get(field)!] = field === '-' ? '-' : '0';
+  return items;
+})();
 
 function listenerObjects(context: StatsContext, proxy: ProxyState): StatObject[] {
   return proxy.binds.map((bind, index) => {
-    const values: Record<string, string | number> = {
-      pxname: proxy.name,
-      svname: proxy.bindNames[index] ?? `sock-${index + 1}`,
-      slim: 0,
-      status: proxy.feState === 'STOP' ? 'STOP' : proxy.feState === 'PAUSED' ? 'PAUSED' : 'OPEN',
-      pid: 1,
-      iid: proxy.iid,
-      sid: index + 1,
-      type: 3,
-      addr: bind.replace(/^ipv4@/, ''),
-      mode: proxy.mode,
-      '-': '-',
-    };
-    const out = new Map<string, string>();
-    for (const field of STAT_FIELDS)
-      if (LISTENER_FIELDS.has(field)) out.set(field, String(values[field] ?? 0));
-    if (context.level === 'user') out.delete('addr');
-    return { kind: 'L' as const, iid: proxy.iid, sid: index + 1, values: out };
+    const row = new Row(LISTENER_TEMPLATE);
+    row.put('pxname', proxy.name);
+    row.put('svname', proxy.bindNames[index] ?? `sock-${index + 1}`);
+    row.put('status', proxy.feState);
+    row.put('pid', 1);
+    row.put('iid', proxy.iid);
+    row.put('sid', index + 1);
+    row.put('type', 3);
+    row.put('addr', bind.replace(/^ipv4@/, ''));
+    row.put('mode', proxy.mode);
+    if (context.level === 'user') row.values.delete('addr');
+    return { kind: 'L' as const, iid: proxy.iid, sid: index + 1, values: row.values };
   });
 }
 
@@ -272,98 +298,70 @@ function backendObject(context: StatsContext, proxy: ProxyState, counted: boolea
   const down = proxy.servers.length > 0 && up === 0;
   // With `no-maint` / `up`, the status also tells how many servers are usable.
   const tally = counted ? ` (${up}/${proxy.servers.length})` : '';
-  const values = {
-    ...commonCounters(proxy),
-    pxname: proxy.name,
-    svname: 'BACKEND',
-    slim: proxy.fullconn,
-    status: `${down ? 'DOWN' : 'UP'}${tally}`,
-    weight,
-    act,
-    bck,
-    lastchg: age(context, proxy.lastChange),
-    pid: 1,
-    iid: proxy.iid,
-    sid: 0,
-    type: 1,
-    lastsess: proxy.counters.lastSess < 0 ? -1 : age(context, proxy.counters.lastSess),
-    mode: proxy.mode,
-    algo: proxy.balance,
-    uweight: weight,
-    '-': '-',
-  };
-  const object = fill(`B:${proxy.mode}`, values);
-  if (proxy.servers.length === 0 || proxy.stickTable) {
-    // An empty backend has no last change.
-    if (proxy.servers.length === 0) object.set('downtime', '');
-  }
-  return { kind: 'B', iid: proxy.iid, sid: 0, values: object };
+  const row = new Row(TEMPLATES[`B:${proxy.mode}`]!);
+  putCounters(row, proxy.counters);
+  row.put('pxname', proxy.name);
+  row.put('svname', 'BACKEND');
+  row.put('slim', proxy.fullconn);
+  row.put('status', `${down ? 'DOWN' : 'UP'}${tally}`);
+  row.put('weight', weight);
+  row.put('act', act);
+  row.put('bck', bck);
+  row.put('lastchg', age(context, proxy.lastChange));
+  row.put('pid', 1);
+  row.put('iid', proxy.iid);
+  row.put('type', 1);
+  row.put('lastsess', proxy.counters.lastSess < 0 ? -1 : age(context, proxy.counters.lastSess));
+  row.put('mode', proxy.mode);
+  row.put('algo', proxy.balance);
+  row.put('uweight', weight);
+  // An empty backend has no downtime.
+  if (proxy.servers.length === 0) row.values.set('downtime', '');
+  return { kind: 'B', iid: proxy.iid, sid: 0, values: row.values };
 }
 
 function serverObject(context: StatsContext, proxy: ProxyState, server: ServerState): StatObject {
-  const withCheck = server.check.enabled;
-  const status = serverStatus(server);
-  const health = withCheck ? (server.running ? server.check.rise + server.check.fall - 1 : 0) : 0;
-  const values: Record<string, string | number> = {
-    ...commonCounters(server),
-    pxname: proxy.name,
-    svname: server.name,
-    slim: server.maxconn,
-    status,
-    weight: server.weight,
-    act: server.backup ? 0 : 1,
-    bck: server.backup ? 1 : 0,
-    lastchg: age(context, server.lastChange),
-    pid: 1,
-    iid: proxy.iid,
-    sid: server.id,
-    type: 2,
-    lastsess: server.counters.lastSess < 0 ? -1 : age(context, server.counters.lastSess),
-    addr: `${server.address.includes(':') ? `[${server.address}]` : server.address}:${server.port}`,
-    mode: proxy.mode,
-    uweight: server.weight,
-    check_status: server.running ? 'L4OK' : 'L4CON',
-    check_duration: 0,
-    check_desc: server.running ? 'Layer4 check passed' : 'Layer4 connection problem',
-    check_rise: server.check.rise,
-    check_fall: server.check.fall,
-    check_health: health,
-    last_chk: server.running ? '' : 'Connection refused',
-    agent_status: 'L7OK',
-    agent_code: '',
-    agent_duration: 0,
-    agent_desc: 'Layer7 check passed',
-    agent_rise: server.agent.rise,
-    agent_fall: server.agent.fall,
-    agent_health: server.agent.rise + server.agent.fall - 1,
-    last_agt: '',
-    '-': '-',
-  };
-  const extra = new Set<string>();
-  if (server.maxconn > 0) extra.add('slim');
-  if (server.dynamic) extra.add('src_ilim');
-  if (withCheck) {
-    for (const field of ['chkfail', 'chkdown', 'downtime', 'check_status', 'check_duration', 'check_desc']) {
-      extra.add(field);
-    }
-    for (const field of ['check_rise', 'check_fall', 'check_health']) extra.add(field);
-    if (!server.running) extra.add('last_chk');
+  const row = new Row(TEMPLATES[`S:${proxy.mode}`]!);
+  putCounters(row, server.counters);
+  row.put('pxname', proxy.name);
+  row.put('svname', server.name);
+  row.put('status', serverStatus(server));
+  row.put('weight', server.weight);
+  row.put('act', server.backup ? 0 : 1);
+  row.put('bck', server.backup ? 1 : 0);
+  row.put('lastchg', age(context, server.lastChange));
+  row.put('pid', 1);
+  row.put('iid', proxy.iid);
+  row.put('sid', server.id);
+  row.put('type', 2);
+  row.put('lastsess', server.counters.lastSess < 0 ? -1 : age(context, server.counters.lastSess));
+  row.put('addr', `${server.address.includes(':') ? `[${server.address}]` : server.address}:${server.port}`);
+  row.put('mode', proxy.mode);
+  row.put('uweight', server.weight);
+  if (server.maxconn > 0) row.enable('slim', server.maxconn);
+  if (server.dynamic) row.enable('src_ilim', 0);
+  if (server.check.enabled) {
+    row.enable('chkfail', 0);
+    row.enable('chkdown', 0);
+    row.enable('downtime', 0);
+    row.enable('check_status', server.running ? 'L4OK' : 'L4CON');
+    row.enable('check_duration', 0);
+    row.enable('check_desc', server.running ? 'Layer4 check passed' : 'Layer4 connection problem');
+    row.enable('check_rise', server.check.rise);
+    row.enable('check_fall', server.check.fall);
+    row.enable('check_health', server.running ? server.check.rise + server.check.fall - 1 : 0);
+    if (!server.running) row.enable('last_chk', 'Connection refused');
   }
   if (server.agent.configured && server.agent.enabled) {
-    for (const field of [
-      'agent_status',
-      'agent_duration',
-      'agent_desc',
-      'agent_rise',
-      'agent_fall',
-      'agent_health',
-    ]) {
-      extra.add(field);
-    }
+    row.enable('agent_status', 'L7OK');
+    row.enable('agent_duration', 0);
+    row.enable('agent_desc', 'Layer7 check passed');
+    row.enable('agent_rise', server.agent.rise);
+    row.enable('agent_fall', server.agent.fall);
+    row.enable('agent_health', server.agent.rise + server.agent.fall - 1);
   }
-  const object = fill(`S:${proxy.mode}`, values, extra);
-  if (context.level === 'user') object.delete('addr');
-  return { kind: 'S', iid: proxy.iid, sid: server.id, values: object };
+  if (context.level === 'user') row.values.delete('addr');
+  return { kind: 'S', iid: proxy.iid, sid: server.id, values: row.values };
 }
 
 /** Filters of `show stat`: proxy iid (-1 all), type bitmask (1 FE, 2 BE, 4 SV), server id (-1 all). */
@@ -424,7 +422,7 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
   if (format === 'csv') {
     let out = STAT_HEADER;
     for (const object of objects) {
-      out += `${STAT_FIELDS.map((field) => object.values.get(field) ?? '').join(',')},\n`;
+      out += `${Array.from(object.values.items, (value) => value ?? '').join(',')},\n`;
     }
     return `${out}\n`;
   }
@@ -433,7 +431,7 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
     let out = '';
     for (const object of objects) {
       STAT_FIELDS.forEach((field, index) => {
-        const value = object.values.get(field);
+        const value = object.values.items[index];
         if (value === undefined || field === '-') return;
         const pos = index > DASH ? index - 1 : index;
         const tagType = typeOf(object.kind, pos);
@@ -445,7 +443,7 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
   const arrays = objects.map((object) => {
     const items: unknown[] = [];
     STAT_FIELDS.forEach((field, index) => {
-      const value = object.values.get(field);
+      const value = object.values.items[index];
       if (value === undefined || field === '-') return;
       const pos = index > DASH ? index - 1 : index;
       const [tags, type] = typeOf(object.kind, pos).split(':') as [string, string];
