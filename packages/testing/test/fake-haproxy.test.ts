@@ -321,3 +321,36 @@ describe('reload fault and unhandled commands', () => {
     expect(() => fake.current.assertNoPendingFaults()).toThrow(/unhandled command\(s\): frobnicate/);
   });
 });
+
+describe('plain state details', () => {
+  test('server status and inline ACL ids', async () => {
+    const fake = await createFakeHAProxy({
+      state: {
+        backends: [
+          {
+            name: 'be',
+            servers: [
+              { name: 'up', address: '10.0.0.1:80', status: 'UP' },
+              { name: 'maint', address: '10.0.0.2:80', status: 'MAINT' },
+              { name: 'drain', address: '10.0.0.3:80', status: 'DRAIN' },
+              { name: 'down', address: '10.0.0.4:80', status: 'DOWN' },
+            ],
+          },
+        ],
+        acls: { '#0': ['/a', '/b'] },
+      },
+    });
+    try {
+      const csv = await fake.send('show stat');
+      expect(['up', 'maint', 'drain', 'down'].map((name) => statRow(csv, 'be', name).status)).toEqual([
+        'no check',
+        'MAINT',
+        'DRAIN',
+        'DOWN',
+      ]);
+      expect(await fake.send('show acl #0')).toMatch(/^0x[0-9a-f]+ \/a\n0x[0-9a-f]+ \/b\n\n$/);
+    } finally {
+      await fake.close();
+    }
+  });
+});

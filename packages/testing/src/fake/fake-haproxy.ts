@@ -312,9 +312,11 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   const ports = { ...(options.ports ?? {}) };
   let source = options.config;
   const files = { ...(options.files ?? {}) };
+  let adjust: ((state: FakeState) => void) | undefined;
   if (source === undefined) {
     const fromState = configFromState(options.state ?? {});
     source = fromState.config;
+    adjust = fromState.adjust;
     Object.assign(files, fromState.files);
   }
   for (const [name, content] of Object.entries(files)) {
@@ -324,8 +326,16 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   }
   const now = options.clock ?? Date.now;
   const configPath = options.configPath ?? join(dir, 'haproxy.cfg');
-  const parse = (text: string) =>
-    parseConfig(renderConfig(text, dir, index, ports), { dir, configPath, files: {}, now: now() });
+  const parse = (text: string) => {
+    const state = parseConfig(renderConfig(text, dir, index, ports), {
+      dir,
+      configPath,
+      files: {},
+      now: now(),
+    });
+    adjust?.(state);
+    return state;
+  };
   const pid = options.pid ?? nextPid++;
   const processInfo: FakeProcessInfo = {
     pid,

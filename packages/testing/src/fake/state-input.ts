@@ -1,3 +1,5 @@
+import { ADMIN_FDRAIN, type FakeState } from './state.js';
+
 /** A plain description of what a fake should contain, when no configuration text is at hand. */
 export interface FakeStateInput {
   global?: { maxconn?: number; nbthread?: number; description?: string; node?: string };
@@ -22,9 +24,15 @@ export interface FakeStateInput {
       disabled?: boolean;
       maxconn?: number;
       agent?: boolean;
+      /** Initial state: `MAINT` (like `disabled`), `DRAIN`, `DOWN` (a failing health check) or `UP`. */
+      status?: 'UP' | 'DOWN' | 'MAINT' | 'DRAIN';
     }[];
   }[];
-  /** ACL files: path → patterns. Each becomes a named ACL in the first frontend (or a synthetic one). */
+  /**
+   * ACLs: a file path → patterns (a named ACL reading that file: two ids, the file's and the ACL's), or
+   * `#<n>` → patterns (an ACL with inline patterns: one id). They go into the first frontend (or a
+   * synthetic `fe_main`), in key order.
+   */
   acls?: Record<string, string[]>;
   /** Map files: path → entries. Each is referenced by a `map()` in the first frontend. */
   maps?: Record<string, Record<string, string>>;
@@ -34,7 +42,12 @@ export interface FakeStateInput {
  * Turn a plain state description into HAProxy configuration text plus the files it references, so a
  * fake built from `state` goes through exactly the same path as one built from `config`.
  */
-export function configFromState(input: FakeStateInput): { config: string; files: Record<string, string> } {
+export function configFromState(input: FakeStateInput): {
+  config: string;
+  files: Record<string, string>;
+  /** Applies what configuration text cannot say (`DRAIN`, `DOWN`). */
+  adjust(state: FakeState): void;
+} {
   const lines: string[] = ['global'];
   if (input.global?.maxconn) lines.push(`    maxconn ${input.global.maxconn}`);
   if (input.global?.nbthread) lines.push(`    nbthread ${input.global.nbthread}`);
@@ -52,9 +65,13 @@ export function configFromState(input: FakeStateInput): { config: string; files:
     if ('maxconn' in frontend && frontend.maxconn) lines.push(`    maxconn ${frontend.maxconn}`);
     if (index === 0) {
       let n = 0;
-      for (const [path, patterns] of Object.entries(input.acls ?? {})) {
-        files[path] = patterns.map((pattern) => `${pattern}\n`).join('');
-        lines.push(`    acl acl_${n++} path_beg -f ${path}`);
+      for (const [key, patterns] of Object.entries(input.acls ?? {})) {
+        if (key.startsWith('#')) {
+          lines.push(`    acl acl_${n++} path_beg ${patterns.join(' ')}`);
+          continue;
+        }
+        files[key] = patterns.map((pattern) => `${pattern}\n`).join('');
+        lines.push(`    acl acl_${n++} path_beg -f ${key}`);
       }
       for (const [path, entries] of Object.entries(input.maps ?? {})) {
         files[path] = Object.entries(entries)
@@ -77,12 +94,27 @@ export function configFromState(input: FakeStateInput): { config: string; files:
       if (server.weight !== undefined) words.push(`weight ${server.weight}`);
       if (server.check) words.push('check');
       if (server.backup) words.push('backup');
-      if (server.disabled) words.push('disabled');
+      if (server.disabled || server.status === 'MAINT') words.push('disabled');
+      if (server.status === 'DOWN' && !server.check) words.push('check');
       if (server.maxconn) words.push(`maxconn ${server.maxconn}`);
       if (server.agent) words.push('agent-check agent-port 9999');
       lines.push(words.join(' '));
     }
     lines.push('');
   }
-  return { config: lines.join('\n'), files };
+  const adjust = (state: FakeState) => {
+    for (const backend of input.backends ?? []) {
+      const proxy = state.proxies.find((candidate) => candidate.backend && candidate.name === backend.name);
+      for (const server of backend.servers ?? []) {
+        const target = proxy?.servers.find((candidate) => candidate.name === server.name);
+        if (!target) continue;
+        if (server.status === 'DRAIN') target.admin |= ADMIN_FDRAIN;
+        if (server.status === 'DOWN') {
+          target.running = false;
+          target.check.health = 0;
+        }
+      }
+    }
+  };
+  return { config: lines.join('\n'), files, adjust };
 }
