@@ -41,7 +41,7 @@ export default defineConfig({
         typecheck: {
           enabled: true,
           include: ['test/**/*.test-d.ts', 'src/**/*.test-d.ts'],
-          tsconfig: `${root}/tsconfig.json`,
+          tsconfig: here(`./${root}/tsconfig.json`),
         },
       },
     })),

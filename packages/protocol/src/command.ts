@@ -48,8 +48,11 @@ export function quoteArgument(arg: CommandArgument, name = 'argument'): string {
     });
   }
   const escaped = arg.replace(SPECIAL, (char) => `\\${char}`);
-  // A trailing `<<` word turns the rest of the request into a payload; `\<` reads back as `<`.
-  return escaped.startsWith('<<') ? `\\${escaped}` : escaped;
+  // HAProxy looks for a payload marker in the raw line before unescaping: 2.6 starts a payload when
+  // the line merely ends with `<<` (`add acl #0 /x<<` waits for payload lines), and 2.9+ also reads a
+  // last word starting with `<<` as `<<MARK`. `\<` reads back as `<`, so escape both ends.
+  const head = escaped.startsWith('<<') ? `\\${escaped}` : escaped;
+  return head.endsWith('<<') ? `${head.slice(0, -1)}\\<` : head;
 }
 
 /**

@@ -32,9 +32,18 @@ describe('quoteArgument / serializeCommand / tokenizeCommandLine', () => {
         const quoted = quoteArgument(text);
         expect(tokenizeCommandLine(quoted)).toEqual([[text]]);
         expect(quoted.startsWith('<<')).toBe(false);
+        // HAProxy 2.6 starts a payload when the raw line merely ends with `<<`.
+        expect(serializeCommand('add acl', '#0', text).endsWith('<<')).toBe(false);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('escapes payload markers at both ends of a word', () => {
+    expect(quoteArgument('<<')).toBe('\\<\\<');
+    expect(quoteArgument('/x<<')).toBe('/x<\\<');
+    expect(quoteArgument('<<EOF')).toBe('\\<<EOF');
+    expect(tokenizeCommandLine(quoteArgument('/x<<'))).toEqual([['/x<<']]);
   });
 
   it('refuses CR, LF, NUL and the empty string', () => {

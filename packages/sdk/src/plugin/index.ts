@@ -44,5 +44,5 @@ export type {
   Targets,
 } from '../core/types.js';
 export type { CommandArgument } from '@haproxyadmin/protocol';
-export { quoteArgument, serializeCommand } from './quote.js';
+export { quoteArgument, serializeCommand } from '@haproxyadmin/protocol';
 export * from '../errors.js';

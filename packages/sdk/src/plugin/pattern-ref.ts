@@ -4,7 +4,7 @@
  * check its kind before anything is written.
  */
 import { HAProxyError, InvalidArgumentError, parseAclList, parseMapList } from '@haproxyadmin/protocol';
-import { quoteArgument } from './quote.js';
+import { quoteArgument } from '@haproxyadmin/protocol';
 import { NotFoundError } from '../errors.js';
 import { settle } from '../core/settle.js';
 import type { CommandContext } from './types.js';
