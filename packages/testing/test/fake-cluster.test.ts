@@ -116,3 +116,18 @@ describe('master CLI', () => {
     expect(await sendRaw(cluster.masterSocket!, 'show proc')).toMatch(/master +1 \[failed: 1\]/);
   });
 });
+
+describe('master faults', () => {
+  test('injectMaster: refuse a connection, cut a reply', async () => {
+    cluster = await createFakeCluster({ processes: 1, config: CONFIG, master: true });
+    cluster.injectMaster({ kind: 'refuse-connections' });
+    const refused = await rawExchange(cluster.masterSocket!, 'show proc\n').then(
+      (result) => result.text,
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    expect(['', 'EPIPE', 'ECONNRESET']).toContain(refused);
+    cluster.injectMaster({ kind: 'close-mid-reply', afterBytes: 6, match: 'show proc' });
+    expect(await sendRaw(cluster.masterSocket!, 'show proc')).toBe('#<PID>');
+    expect(await sendRaw(cluster.masterSocket!, 'show proc')).toMatch(/^#<PID> /);
+  });
+});

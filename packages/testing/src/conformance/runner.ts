@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net';
+import { dirname } from 'node:path';
 import type { Level } from '../fake/state.js';
 import { normalize } from './normalize.js';
 import type { ConformanceScript, ConformanceStep } from './scripts.js';
@@ -9,8 +10,8 @@ export interface ConformanceTarget {
   socket(level?: Level): string;
   /** The master CLI socket, when started with `master: true`. */
   masterSocket?: string | undefined;
-  /** The scratch folder (replaced by `<dir>` in answers). */
-  dir: string;
+  /** The scratch folder (replaced by `<dir>` in answers). Default: the folder of the admin socket. */
+  dir?: string;
   /** Ports given to `${port:NAME}` placeholders (replaced by `<port:NAME>` in answers). */
   ports?: Record<string, number>;
   close(): Promise<void>;
@@ -67,10 +68,11 @@ export async function runScript(target: ConformanceTarget, script: ConformanceSc
 }
 
 async function runStep(target: ConformanceTarget, step: ConformanceStep): Promise<string> {
+  const dir = target.dir ?? dirname(target.socket('admin'));
   const which = step.socket ?? 'admin';
   const path = which === 'master' ? target.masterSocket : target.socket(which);
   if (!path) throw new Error(`target has no ${which} socket`);
-  const send = step.send.split('${dir}').join(target.dir);
+  const send = step.send.split('${dir}').join(dir);
   // A master re-executes itself after start-up: retry a refused connection for a moment.
   let raw: string | undefined;
   for (let attempt = 0; raw === undefined; attempt++) {
@@ -83,5 +85,5 @@ async function runStep(target: ConformanceTarget, step: ConformanceStep): Promis
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  return normalize(raw, step.normalize ?? 'exact', target.dir, target.ports);
+  return normalize(raw, step.normalize ?? 'exact', dir, target.ports);
 }

@@ -10,6 +10,7 @@ import {
   listenUnix,
   prepareDir,
 } from './fake-haproxy.js';
+import type { Fault } from './faults.js';
 import { MasterCli, type MasterWorker } from './master-cli.js';
 
 /** Options of {@link createFakeCluster}. */
@@ -47,7 +48,9 @@ export interface FakeCluster {
    * a failed reload and keeps the old processes.
    */
   reload(config?: string): Promise<void>;
-  /** Reset every process (state, handlers, faults, calls). */
+  /** Arm a fault on the master CLI itself (e.g. `refuse-connections`, `close-mid-reply`). */
+  injectMaster(fault: Fault): void;
+  /** Reset every process (state, handlers, faults and calls) and the master's faults. */
   reset(): void;
   /** Close every process, the master and the folder. */
   close(): Promise<void>;
@@ -158,9 +161,10 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
   };
 
   let masterSocket: string | undefined;
+  let cli: MasterCli | undefined;
   if (options.master) {
     masterSocket = join(dir, 'master.sock');
-    const cli = new MasterCli({
+    const masterCli = new MasterCli({
       pid: masterPid,
       version: options.version ?? '2.6.12-1+deb12u4',
       startTime: masterStart,
@@ -181,14 +185,19 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
       masterConnections.add(connection);
       connection.on('close', () => masterConnections.delete(connection));
       connection.on('error', () => undefined);
+      if (masterCli.faults.takeConnectionFault()) {
+        connection.destroy();
+        return;
+      }
       const session: ConnectionSession = {
         level: 'admin',
         prompt: false,
         severityOutput: 'none',
         timeout: 600_000,
       };
-      serveConnection(connection, cli, session);
+      serveConnection(connection, masterCli, session);
     });
+    cli = masterCli;
     await listenUnix(master, masterSocket);
   }
 
@@ -206,7 +215,12 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
       return failedReloads;
     },
     reload,
+    injectMaster: (fault) => {
+      if (!cli) throw new Error('injectMaster: the cluster has no master CLI (master: true)');
+      cli.faults.add(fault);
+    },
     reset: () => {
+      cli?.faults.clear();
       for (const fake of processes) fake.reset();
     },
     close: async () => {
