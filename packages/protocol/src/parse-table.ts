@@ -32,12 +32,38 @@ export interface StickTable {
 const HEADER = /^# table: (.+?), type: (\S+), size:(\d+), used:(\d+)$/;
 const ENTRY = /^(0x[0-9a-fA-F]+): key=((?:\\.|[^\\ ])*) (.*)$/;
 
-/** Undo HAProxy's `dump_text` escaping of keys: `\ `, `\\`, `\t`, `\n`, `\r`, `\xHH`. */
+const utf8 = new TextDecoder();
+
+/**
+ * Undo HAProxy's `dump_text` escaping of keys: `\ `, `\\`, `\t`, `\n`, `\r`, `\xHH`. HAProxy
+ * escapes every non-ASCII byte, so runs of `\xHH` are bytes to decode together as UTF-8.
+ */
 function unescapeKey(text: string): string {
-  return text.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, escaped: string) => {
-    if (escaped.length === 3) return String.fromCharCode(Number.parseInt(escaped.slice(1), 16));
-    return escaped === 't' ? '\t' : escaped === 'n' ? '\n' : escaped === 'r' ? '\r' : escaped;
-  });
+  let out = '';
+  let bytes: number[] = [];
+  const flush = () => {
+    if (bytes.length > 0) out += utf8.decode(new Uint8Array(bytes));
+    bytes = [];
+  };
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char !== '\\' || index + 1 >= text.length) {
+      flush();
+      out += char;
+      continue;
+    }
+    const next = text[++index]!;
+    const hex = next === 'x' ? text.slice(index + 1, index + 3) : '';
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      index += 2;
+      continue;
+    }
+    flush();
+    out += next === 't' ? '\t' : next === 'n' ? '\n' : next === 'r' ? '\r' : next;
+  }
+  flush();
+  return out;
 }
 
 /**

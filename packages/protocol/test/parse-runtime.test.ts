@@ -226,6 +226,13 @@ describe('parseTable', () => {
     });
   });
 
+  it('decodes escaped non-ASCII bytes as UTF-8 and keeps an escaped backslash literal', () => {
+    // `set table st key café\ x\\x41` on 2.6.12 dumps `key=caf\xC3\xA9\ x\\x41`.
+    const [table] = parseTable(real('show-table-utf8.txt'));
+    expect(table!.entries[0]!.key).toBe('café x\\x41');
+    expect(table!.entries[0]!.data.gpc0).toBe(3);
+  });
+
   it('rejects other replies', () => {
     expect(() => parseTable('No such table\n\n')).toThrow(ProtocolError);
     fc.assert(
