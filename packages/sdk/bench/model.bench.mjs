@@ -9,6 +9,9 @@
 // inventory (name, status, weight, scur of every server through Promise.all, target <= 4x), and
 // memory across 1,000 repeated snapshots (heapUsed before/after, with gc).
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
 import { HAProxy } from '../dist/index.js';
 
 const socketDir = process.argv[2] ?? '/tmp/fleet/sock';
@@ -27,11 +30,42 @@ async function time(fn) {
   return performance.now() - start;
 }
 
-async function timed(name, fn) {
-  await fn(); // warm-up
+/** The same floor as floor.py, in this process: one raw `show stat` per socket, all at once, no parsing. */
+const sockets = readdirSync(socketDir)
+  .filter((name) => name.endsWith('.sock'))
+  .map((name) => join(socketDir, name));
+function rawDump(path) {
+  return new Promise((resolve, reject) => {
+    const connection = createConnection(path, () => connection.end('show stat\n'));
+    let bytes = 0;
+    connection.on('data', (chunk) => {
+      bytes += chunk.length;
+    });
+    connection.on('error', reject);
+    connection.on('close', () => resolve(bytes));
+  });
+}
+const rawFloor = () => Promise.all(sockets.map(rawDump));
+
+/** Each sample of `fn` is paired with a raw-floor sample taken just before it (same load). */
+async function paired(name, fn) {
+  await fn();
+  await rawFloor();
   const samples = [];
-  for (let i = 0; i < rounds; i++) samples.push(await time(fn));
-  return { name, median: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
+  const ratios = [];
+  for (let i = 0; i < rounds; i++) {
+    const floorSample = await time(rawFloor);
+    const sample = await time(fn);
+    samples.push(sample);
+    ratios.push(sample / floorSample);
+  }
+  return {
+    name,
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    ratio: median(ratios),
+  };
 }
 
 function floor() {
@@ -49,13 +83,14 @@ const servers = await hap.servers();
 console.log(`fleet: ${(await hap.processIds()).length} processes, ${servers.length} servers`);
 
 const floorMs = floor();
+const nodeFloor = await paired('raw show stat in node (no parsing)', rawFloor);
 
-const snapshot = await timed('snapshot()', async () => {
+const snapshot = await paired('snapshot()', async () => {
   const result = await hap.snapshot();
   if (result.servers.length !== servers.length) throw new Error('incomplete snapshot');
 });
 
-const snapshotRead = await timed('snapshot() + status/weight/scur of every server', async () => {
+const snapshotRead = await paired('snapshot() + status/weight/scur of every server', async () => {
   const result = await hap.snapshot();
   let total = 0;
   for (const entry of result.servers) {
@@ -66,7 +101,7 @@ const snapshotRead = await timed('snapshot() + status/weight/scur of every serve
   return total;
 });
 
-const inventory = await timed('inventory (Promise.all of name/status/weight/scur per server)', async () => {
+const inventory = await paired('inventory (Promise.all of name/status/weight/scur per server)', async () => {
   const rows = await Promise.all(
     servers.map(async (server) => {
       const [status, weight, scur] = await Promise.all([
@@ -80,7 +115,7 @@ const inventory = await timed('inventory (Promise.all of name/status/weight/scur
   if (rows.length !== servers.length) throw new Error('incomplete inventory');
 });
 
-const discoverInventory = await timed('discover + inventory (hap.servers() then Promise.all)', async () => {
+const discoverInventory = await paired('discover + inventory (hap.servers() then Promise.all)', async () => {
   const list = await hap.servers();
   await Promise.all(
     list.map((server) => Promise.all([server.status(), server.weight(), server.metric('scur')])),
@@ -102,9 +137,10 @@ await hap.close();
 
 const ratio = (ms) => (ms / floorMs).toFixed(2);
 console.log(`raw floor (floor.py show_stat, median of 5): ${floorMs.toFixed(1)} ms`);
+console.log(`raw floor in node, interleaved: median ${nodeFloor.median.toFixed(1)} ms`);
 for (const result of [snapshot, snapshotRead, inventory, discoverInventory]) {
   console.log(
-    `${result.name}: median ${result.median.toFixed(1)} ms (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)}) = ${ratio(result.median)}x floor`,
+    `${result.name}: median ${result.median.toFixed(1)} ms (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)}) = ${ratio(result.median)}x floor.py; ${result.ratio.toFixed(2)}x the interleaved raw floor (median of per-round ratios)`,
   );
 }
 console.log(

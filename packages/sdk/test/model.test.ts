@@ -258,6 +258,8 @@ describe('handles are reload-safe', () => {
     const backend = await hap.backend('be_dyn');
     executor.responder = responder(() => capturedRows().filter((row) => row[0] !== 'be_dyn'));
     await expect(backend.status()).rejects.toBeInstanceOf(NotFoundError);
+    await expect(backend.servers()).rejects.toBeInstanceOf(NotFoundError); // not an empty list
+    await expect(backend.server('d1')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

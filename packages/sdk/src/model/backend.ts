@@ -50,16 +50,23 @@ export class Backend extends StatObject {
     return { name: this.name, iid: this.iid };
   }
 
-  /** The servers of this backend (all, or those named `name`), from one dump per process. */
+  /**
+   * The servers of this backend (all, or those named `name`), from one dump per process.
+   * @throws {NotFoundError} when the backend itself is gone (e.g. removed by a reload).
+   */
   async servers(name?: string, options?: CallOptions): Promise<Server[]> {
     if (name !== undefined) validateName(name, 'server');
-    return lookupServers(this.context, { backend: this.name, server: name }, options);
+    return lookupServers(this.context, { backend: this.name, server: name, requireBackend: true }, options);
   }
 
   /** The server named `name` in this backend. @throws {NotFoundError} */
   async server(name: string, options?: CallOptions): Promise<Server> {
     validateName(name, 'server');
-    const [found] = await lookupServers(this.context, { backend: this.name, server: name }, options);
+    const [found] = await lookupServers(
+      this.context,
+      { backend: this.name, server: name, requireBackend: true },
+      options,
+    );
     if (!found) throw new NotFoundError('server', `${this.name}/${name}`);
     return found;
   }

@@ -1,4 +1,5 @@
 import type { CallOptions, ProcessRef } from '../core/types.js';
+import { NotFoundError } from '../errors.js';
 import { Backend } from './backend.js';
 import type { Dumped, ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
@@ -117,11 +118,19 @@ export async function lookupBackends(
 /** Servers of the current processes, optionally only in `backend` and/or named `server`. */
 export async function lookupServers(
   context: ModelContext,
-  filter: { backend?: string | undefined; server?: string | undefined },
+  filter: { backend?: string | undefined; server?: string | undefined; requireBackend?: boolean },
   options?: CallOptions,
 ): Promise<Server[]> {
   const scope: Scope = filter.backend === undefined ? '*' : { proxy: filter.backend };
   const dumps = await context.statDumps(scope, 'current', options);
+  const backend = filter.backend;
+  if (
+    filter.requireBackend &&
+    backend !== undefined &&
+    !dumps.some(({ value }) => value.backends.has(backend))
+  ) {
+    throw new NotFoundError('backend', backend);
+  }
   const all = processesOf(dumps);
   const grouped = collect(dumps, function* (index) {
     const backends =
