@@ -354,3 +354,25 @@ describe('plain state details', () => {
     }
   });
 });
+
+describe('show sess / shutdown session', () => {
+  const fake = setupFakeHAProxy({ config: CONFORMANCE_CONFIG, files: CONFORMANCE_FILES });
+
+  test('lists open CLI connections and can kill one', async () => {
+    const held = await promptClient(fake.current.socket);
+    const list = await fake.current.send('show sess');
+    const lines = list.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatch(
+        /^0x[0-9a-f]+: proto=unix_stream src=unix:1 fe=GLOBAL be=<NONE> srv=<none> ts=00 epoch=0 age=\d+s /,
+      );
+    }
+    const other = lines.find((line) => line.includes('rate=0'))!;
+    const id = other.slice(0, other.indexOf(':'));
+    const closed = held.closed();
+    expect(await fake.current.send(`shutdown session ${id}`)).toBe('\n');
+    await closed;
+    expect(await fake.current.send(`show sess ${id}`)).toBe('Session not found.\n\n');
+  });
+});

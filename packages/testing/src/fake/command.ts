@@ -50,6 +50,24 @@ export interface FakeProcessInfo {
   stopping: boolean;
   /** The path prefix to use in `show acl` descriptions and to resolve relative files. */
   dir: string;
+  /** The CLI connections open on this process (what `show sess` lists). */
+  sessions: CliSessionInfo[];
+}
+
+/** An open CLI connection as `show sess` shows it. */
+export interface CliSessionInfo {
+  /** Pointer-like id (`0x…`). */
+  id: number;
+  /** `unix_stream` or `tcpv4`. */
+  proto: string;
+  src: string;
+  /** Clock ms when it was accepted. */
+  start: number;
+  fd: number;
+  /** The connection's settings (to tell the current one apart). */
+  session: SessionSettings;
+  /** Close it (`shutdown session`). */
+  kill(): void;
 }
 
 /** A handler result: a reply, raw text (sent as is), or `undefined` to let the next handler answer. */

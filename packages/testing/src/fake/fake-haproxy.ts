@@ -344,6 +344,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     startTime: now(),
     stopping: false,
     dir,
+    sessions: [],
   };
   const engine = new FakeProcess(
     source,
@@ -357,6 +358,8 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
   engine.initial = cloneState(engine.state);
 
   const listeners: Server[] = [];
+  let nextSessionId = 0x563c3159ed00 + pid * 0x10000;
+  let nextFd = 16;
   const sockets: FakeSocket[] = [];
   const open = new Set<Socket>();
   const configured = engine.state.global.sockets.length
@@ -379,6 +382,21 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       bufsize: engine.state.global.bufsize,
       socketName: address,
     };
+    const tcp = /^\d/.test(address);
+    const entry = {
+      id: nextSessionId,
+      proto: tcp ? 'tcpv4' : 'unix_stream',
+      src: tcp ? `${connection.remoteAddress}:${connection.remotePort}` : 'unix:1',
+      start: now(),
+      fd: nextFd++,
+      session,
+      kill: () => connection.destroy(),
+    };
+    nextSessionId += 0x1a30;
+    processInfo.sessions.push(entry);
+    connection.on('close', () => {
+      processInfo.sessions.splice(processInfo.sessions.indexOf(entry), 1);
+    });
     serveConnection(connection, engine, session);
   };
   for (const socket of configured) {

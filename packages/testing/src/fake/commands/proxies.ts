@@ -1,4 +1,4 @@
-import { type CommandContext, err, OK, type Reply } from '../command.js';
+import { type CliSessionInfo, type CommandContext, err, OK, type Reply } from '../command.js';
 import { emptyCounters, findFrontend } from '../state.js';
 import type { BuiltinCommand } from './types.js';
 
@@ -146,18 +146,50 @@ export const PROXY_COMMANDS: BuiltinCommand[] = [
     level: 'operator',
     handle(context) {
       const id = context.args[2];
-      if (id && id !== 'all') return err('Session not found.');
-      return {
-        text: `0x${(0x55d0c0b00000 + context.process.pid).toString(16)}: proto=unix_stream src=unix:1 fe=GLOBAL be=<NONE> srv=<none> ts=00 epoch=0 age=0s calls=1 rate=1 cpu=0 lat=0 rq[f=848000h,i=0,an=00h,rx=,wx=,ax=] rp[f=80008000h,i=0,an=00h,rx=,wx=,ax=] scf=[8,0h,fd=-1] scb=[8,1h,fd=-1] exp=\n\n`,
-      };
+      const sessions = context.process.sessions;
+      const selected =
+        id && id !== 'all'
+          ? sessions.filter((entry) => `0x${entry.id.toString(16)}` === id.toLowerCase())
+          : sessions;
+      if (id && id !== 'all' && selected.length === 0) return err('Session not found.');
+      const lines = selected.map((entry) => sessionLine(context, entry));
+      return { text: `${lines.join('')}\n` };
     },
   },
   {
     words: ['shutdown', 'session'],
     level: 'admin',
-    handle: () => err("No such session (use 'show sess')."),
+    handle(context) {
+      const id = (context.args[2] ?? '').toLowerCase();
+      const entry = context.process.sessions.find((candidate) => `0x${candidate.id.toString(16)}` === id);
+      if (!entry) return err("No such session (use 'show sess').");
+      entry.kill();
+      return OK;
+    },
   },
 ];
+
+function duration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${d ? `${d}d` : ''}${d || h ? `${h}h` : ''}${d || h || m ? `${m}m` : ''}${s}s`;
+}
+
+/** One `show sess` line for a CLI connection, in the 2.6 layout. */
+function sessionLine(context: CommandContext, entry: CliSessionInfo): string {
+  const current = entry.session === context.session;
+  const timeout = duration(context.session.timeout).replace(/^0s$/, '0s');
+  return (
+    `0x${entry.id.toString(16)}: proto=${entry.proto} src=${entry.src} fe=GLOBAL be=<NONE> srv=<none> ts=00 ` +
+    `epoch=0 age=${duration(context.now - entry.start)} calls=1 rate=${current ? 1 : 0} cpu=0 lat=0 ` +
+    `rq[f=${current ? 'c08002h' : '808000h'},i=0,an=00h,rx=${current ? timeout : ''},wx=,ax=] ` +
+    `rp[f=${current ? '80008002h' : '80008000h'},i=0,an=00h,rx=,wx=,ax=] ` +
+    `scf=[8,${current ? '0h' : '200h'},fd=${entry.fd}] scb=[8,1h,fd=-1] exp=${current ? timeout : ''} rc=0 c_exp=\n`
+  );
+}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
