@@ -131,3 +131,12 @@ describe('master faults', () => {
     expect(await sendRaw(cluster.masterSocket!, 'show proc')).toMatch(/^#<PID> /);
   });
 });
+
+test('processes of a cluster share the ${port:NAME} numbers', async () => {
+  cluster = await createFakeCluster({
+    processes: 3,
+    config:
+      'global\n    stats socket ${dir}/p${index}.sock level admin\nfrontend f\n    bind 127.0.0.1:${port:web}\n',
+  });
+  expect(new Set(cluster.processes.map((fake) => fake.ports.web)).size).toBe(1);
+});

@@ -376,3 +376,22 @@ describe('show sess / shutdown session', () => {
     expect(await fake.current.send(`show sess ${id}`)).toBe('Session not found.\n\n');
   });
 });
+
+describe('TCP stats socket from the config', () => {
+  test('`stats socket ipv4@127.0.0.1:${port:NAME}` listens on a free port', async () => {
+    const fake = await createFakeHAProxy({
+      config:
+        'global\n    stats socket ipv4@127.0.0.1:${port:cli} level operator\n    stats socket ${dir}/a.sock level admin\n',
+    });
+    try {
+      expect(fake.sockets).toEqual([
+        { address: `127.0.0.1:${fake.ports.cli}`, level: 'operator' },
+        { address: `${fake.socketDir}/a.sock`, level: 'admin' },
+      ]);
+      expect(fake.socket).toBe(`${fake.socketDir}/a.sock`);
+      expect(await sendRaw(`127.0.0.1:${fake.ports.cli}`, 'show cli level')).toBe('operator\n\n');
+    } finally {
+      await fake.close();
+    }
+  });
+});

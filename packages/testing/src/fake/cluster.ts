@@ -76,6 +76,8 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
   let failedReloads = 0;
   const started = new Map<FakeHAProxy, MasterWorker>();
 
+  // Every process sees the same `${port:NAME}` numbers, like processes started from one config.
+  const sharedPorts: Record<string, number> = { ...(options.ports ?? {}) };
   const startProcess = async (index: number, startReload: number): Promise<FakeHAProxy> => {
     const { processes: _p, master: _m, basePid: _b, socketDir: _s, ...rest } = options;
     const fake = await createFakeHAProxy({
@@ -83,10 +85,12 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
       ...(config === undefined ? {} : { config }),
       socketDir: dir,
       index,
+      ports: sharedPorts,
       pid: nextPid++,
       socketName: count === 1 && !options.master ? 'haproxy.sock' : `haproxy-${index}.sock`,
     });
     started.set(fake, { pid: fake.pid, engine: engineOf(fake), startTime: now(), startReload });
+    Object.assign(sharedPorts, fake.ports);
     return fake;
   };
 

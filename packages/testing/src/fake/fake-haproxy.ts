@@ -57,7 +57,7 @@ export interface FakeHAProxyOptions {
    * `onUnhandledRequest: 'error'`).
    */
   onUnhandledCommand?: 'haproxy' | 'error';
-  /** Values for `${port:NAME}` placeholders. */
+  /** Values for `${port:NAME}` placeholders (others get a free port). */
   ports?: Record<string, number>;
   /** The process index for `${index}` (cluster members). Default 1. */
   index?: number;
@@ -284,6 +284,19 @@ export function prepareDir(socketDir: string | undefined): { dir: string; owned:
   return { dir: mkdtempSync(join(tmpdir(), 'haproxyadmin-fake-')), owned: true };
 }
 
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Listen on a Unix path (removing a stale socket file first). */
 export function listenUnix(server: Server, path: string): Promise<void> {
   if (existsSync(path)) unlinkSync(path);
@@ -319,6 +332,8 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     adjust = fromState.adjust;
     Object.assign(files, fromState.files);
   }
+  // `${port:NAME}` gets a free port (so a TCP `stats socket` on it can really listen).
+  for (const match of source.matchAll(/\$\{port:([\w-]+)\}/g)) ports[match[1]!] ??= await freePort();
   for (const [name, content] of Object.entries(files)) {
     const path = isAbsolute(name) ? name : join(dir, name);
     mkdirSync(dirname(path), { recursive: true });
