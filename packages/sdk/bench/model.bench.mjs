@@ -3,20 +3,42 @@
 //   bash /work/shared/lab/fleet.sh start /tmp/fleet 4 200 10 50 23000
 //   pnpm --filter @haproxyadmin/sdk... build
 //   node --expose-gc packages/sdk/bench/model.bench.mjs /tmp/fleet/sock [rounds]
-//   python3 /work/shared/lab/floor.py /tmp/fleet/sock      # the raw floor, same run
+//
+// Without a socket folder (as `pnpm bench` runs it), a fleet is started with the lab's fleet.sh in a
+// temp folder (ports 23000+) and stopped at the end; without the lab or haproxy it is skipped.
+// The floor is the lab's floor.py (`show_stat`), and a raw `show stat` from node paired with each sample.
 //
 // Tasks: snapshot() of every object (target <= 2x the raw `show stat` floor), the seed-style
 // inventory (name, status, weight, scur of every server through Promise.all, target <= 4x), and
 // memory across 1,000 repeated snapshots (heapUsed before/after, with gc).
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HAProxy } from '../dist/index.js';
 
-const socketDir = process.argv[2] ?? '/tmp/fleet/sock';
+const lab = process.env.HAPROXYADMIN_LAB ?? '/work/shared/lab';
+const floorScript = join(lab, 'floor.py');
 const rounds = Number(process.argv[3] ?? 15);
-const floorScript = '/work/shared/lab/floor.py';
+let fleet;
+let socketDir = process.argv[2];
+if (!socketDir) {
+  if (!existsSync(join(lab, 'fleet.sh'))) {
+    console.log(`skipped: no socket folder given and no lab fleet at ${lab} (set HAPROXYADMIN_LAB)`);
+    process.exit(0);
+  }
+  fleet = mkdtempSync(join(tmpdir(), 'model-bench-'));
+  try {
+    execFileSync('bash', [join(lab, 'fleet.sh'), 'start', fleet, '4', '200', '10', '50', '23000'], {
+      stdio: 'inherit',
+    });
+  } catch {
+    console.log('skipped: the lab fleet did not start (is haproxy installed?)');
+    process.exit(0);
+  }
+  socketDir = join(fleet, 'sock');
+}
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -70,6 +92,7 @@ async function paired(name, fn) {
 
 function floor() {
   // floor.py also sets every weight to 7 (its bulk_weight task); we only use its show_stat time.
+  if (!existsSync(floorScript)) return Number.NaN;
   const samples = [];
   for (let i = 0; i < 5; i++) {
     const out = JSON.parse(execFileSync('python3', [floorScript, socketDir], { encoding: 'utf8' }));
@@ -134,6 +157,10 @@ const after = process.memoryUsage().heapUsed;
 if (last.servers.length !== servers.length) throw new Error('incomplete snapshot');
 
 await hap.close();
+if (fleet) {
+  execFileSync('bash', [join(lab, 'fleet.sh'), 'stop', fleet]);
+  rmSync(fleet, { recursive: true, force: true });
+}
 
 const ratio = (ms) => (ms / floorMs).toFixed(2);
 console.log(`raw floor (floor.py show_stat, median of 5): ${floorMs.toFixed(1)} ms`);
