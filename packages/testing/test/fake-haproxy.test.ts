@@ -395,3 +395,15 @@ describe('TCP stats socket from the config', () => {
     }
   });
 });
+
+test('a stats socket `mode` sets the socket file permissions', async () => {
+  const { statSync } = await import('node:fs');
+  const fake = await createFakeHAProxy({
+    config: 'global\n    stats socket ${dir}/a.sock mode 640 level admin\n',
+  });
+  try {
+    expect(statSync(fake.socket).mode & 0o777).toBe(0o640);
+  } finally {
+    await fake.close();
+  }
+});

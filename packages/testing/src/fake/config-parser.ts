@@ -337,7 +337,13 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
           if (next === 'socket') {
             const levelIndex = words.indexOf('level');
             const level = (levelIndex >= 0 ? words[levelIndex + 1] : 'admin') as Level;
-            state.global.sockets.push({ address: (words[2] ?? '').replace(/^"|"$/g, ''), level });
+            const modeIndex = words.indexOf('mode');
+            const mode = modeIndex >= 0 ? Number.parseInt(words[modeIndex + 1] ?? '', 8) : Number.NaN;
+            state.global.sockets.push({
+              address: (words[2] ?? '').replace(/^"|"$/g, ''),
+              level,
+              ...(Number.isNaN(mode) ? {} : { mode }),
+            });
           } else if (next === 'timeout') state.global.statsTimeout = parseDuration(words[2] ?? '10s', 's');
           break;
         case 'maxconn':

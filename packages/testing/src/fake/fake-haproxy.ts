@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -428,6 +428,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     } else {
       const path = socket.address.replace(/^unix@/, '');
       await listenUnix(server, path);
+      if (socket.mode !== undefined) chmodSync(path, socket.mode);
       server.on('connection', serve(path, socket.level));
       sockets.push({ address: path, level: socket.level });
     }

@@ -11,6 +11,8 @@ export interface StatsSocketConfig {
   /** The path (Unix) or `ipv4@host:port` address as written. */
   address: string;
   level: Level;
+  /** `mode` (octal permission bits) of a Unix socket, when given. */
+  mode?: number;
 }
 
 /** Global settings from the `global` section. */
