@@ -74,8 +74,15 @@ export class ObjectSnapshot<H> {
 
   #values(field: string, mode: 'current' | 'all'): PerProcessValue[] {
     const values: PerProcessValue[] = [];
+    const marked = field === 'check_status' || field === 'agent_status';
     for (const { process, row } of this.#located) {
-      if (mode === 'all' || process.current) values.push({ process, value: row[field] ?? null });
+      if (mode !== 'all' && !process.current) continue;
+      const value = row[field] ?? null;
+      // `* ` marks a check in progress, not a different status (see Server.checkStatus()).
+      values.push({
+        process,
+        value: marked && typeof value === 'string' ? value.replace(/^\* /, '') : value,
+      });
     }
     return values;
   }
