@@ -120,7 +120,8 @@ export abstract class StatObject {
       }
       memo.set(this.key, found);
     }
-    if (found.length === 0) throw new NotFoundError(this.kind, this.key);
+    if (found.length === 0)
+      throw new NotFoundError(this.kind, this.key.replace(/^(?:frontend|backend):/, ''));
     return found;
   }
 
