@@ -407,3 +407,19 @@ test('a stats socket `mode` sets the socket file permissions', async () => {
     await fake.close();
   }
 });
+
+test('default-server in defaults and in a backend, like 2.6', async () => {
+  const fake = await createFakeHAProxy({
+    config:
+      'global\n    maxconn 1000\ndefaults\n    mode http\n    default-server weight 20\nfrontend f\n    default_backend be1\nbackend be1\n    default-server weight 30 maxconn 7\n    server a 127.0.0.1:1\n    server b 127.0.0.1:2 weight 5\nbackend be2\n    server c 127.0.0.1:3\n',
+  });
+  try {
+    const csv = await fake.send('show stat');
+    expect(statRow(csv, 'be1', 'a')).toMatchObject({ weight: '30', slim: '7' });
+    expect(statRow(csv, 'be1', 'b')).toMatchObject({ weight: '5', slim: '7' });
+    expect(statRow(csv, 'be2', 'c')).toMatchObject({ weight: '20', slim: '' });
+    expect(statRow(csv, 'be1', 'BACKEND')).toMatchObject({ weight: '35', slim: '100' });
+  } finally {
+    await fake.close();
+  }
+});

@@ -281,6 +281,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
   let defaultBalance = 'roundrobin';
   let defaultMaxconn = 0;
   let defaultSocketStats = false;
+  let defaultServerWords: string[] = [];
+  let proxyServerWords: string[] = [];
   const lines = text.split('\n');
   const addRef = (kind: 'acl' | 'map', file: string, description: string, match: string): PatternRefState => {
     const ref: PatternRefState = {
@@ -327,6 +329,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
           lastChange: options.now,
         };
         state.proxies.push(current);
+        proxyServerWords = defaultServerWords;
       }
       continue;
     }
@@ -371,6 +374,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       if (keyword === 'balance') defaultBalance = words[1] ?? 'roundrobin';
       if (keyword === 'maxconn') defaultMaxconn = Number(words[1]) || 0;
       if (keyword === 'option' && words[1] === 'socket-stats') defaultSocketStats = true;
+      if (keyword === 'default-server') defaultServerWords = words.slice(1);
       if (keyword === 'no' && words[1] === 'option' && words[2] === 'socket-stats')
         defaultSocketStats = false;
       continue;
@@ -408,12 +412,15 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       case 'use_backend':
         if (words[1] && !words[1].includes('%[')) proxy.useBackends.push(words[1]);
         break;
+      case 'default-server':
+        proxyServerWords = words.slice(1);
+        break;
       case 'server': {
         const server = newServer(
           proxy.nextServerId++,
           words[1] ?? '',
           words[2] ?? '',
-          words.slice(3),
+          [...proxyServerWords, ...words.slice(3)],
           options.now,
           false,
         );
@@ -430,7 +437,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
               proxy.nextServerId++,
               `${words[1]}${n}`,
               words[3] ?? '',
-              words.slice(4),
+              [...proxyServerWords, ...words.slice(4)],
               options.now,
               false,
             ),
@@ -507,7 +514,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       if (frontend.defaultBackend === proxy.name || frontend.useBackends.includes(proxy.name))
         sum += frontend.maxconn;
     }
-    proxy.fullconn = Math.max(1, Math.floor(sum / 10));
+    proxy.fullconn = Math.max(1, Math.ceil(sum / 10));
   }
   // Pattern ids: named ACLs in order, then the two refs of the internal httpclient, then maps.
   const refs: PatternRefState[] = [...aclRefs];
