@@ -94,12 +94,16 @@ function floor() {
   // floor.py also sets every weight to 7 (its bulk_weight task); we only use its show_stat time.
   if (!existsSync(floorScript)) return Number.NaN;
   const samples = [];
+  const bulk = [];
   for (let i = 0; i < 5; i++) {
     const out = JSON.parse(execFileSync('python3', [floorScript, socketDir], { encoding: 'utf8' }));
     samples.push(out.show_stat.ms);
+    bulk.push(out.bulk_weight.ms);
   }
+  bulkFloorMs = median(bulk);
   return median(samples);
 }
+let bulkFloorMs = Number.NaN;
 
 const hap = await HAProxy.connect({ socketDir, timeout: 10_000 });
 const servers = await hap.servers();
@@ -138,6 +142,13 @@ const inventory = await paired('inventory (Promise.all of name/status/weight/scu
   if (rows.length !== servers.length) throw new Error('incomplete inventory');
 });
 
+// Writes issued together pipeline over the executor: every server's weight on every process.
+let weight = 7;
+const bulkWeight = await paired('bulk weight (Promise.all of setWeight on every server)', async () => {
+  weight = weight === 7 ? 8 : 7;
+  await Promise.all(servers.map((server) => server.setWeight(weight)));
+});
+
 const discoverInventory = await paired('discover + inventory (hap.servers() then Promise.all)', async () => {
   const list = await hap.servers();
   await Promise.all(
@@ -165,6 +176,9 @@ if (fleet) {
 const ratio = (ms) => (ms / floorMs).toFixed(2);
 console.log(`raw floor (floor.py show_stat, median of 5): ${floorMs.toFixed(1)} ms`);
 console.log(`raw floor in node, interleaved: median ${nodeFloor.median.toFixed(1)} ms`);
+console.log(
+  `bulk weight: median ${bulkWeight.median.toFixed(1)} ms for ${servers.length * 4} writes; floor.py bulk_weight ${bulkFloorMs.toFixed(1)} ms (${(bulkWeight.median / bulkFloorMs).toFixed(2)}x)`,
+);
 for (const result of [snapshot, snapshotRead, inventory, discoverInventory]) {
   console.log(
     `${result.name}: median ${result.median.toFixed(1)} ms (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)}) = ${ratio(result.median)}x floor.py; ${result.ratio.toFixed(2)}x the interleaved raw floor (median of per-round ratios)`,
