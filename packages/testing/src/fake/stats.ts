@@ -335,7 +335,7 @@ function serverObject(context: StatsContext, proxy: ProxyState, server: ServerSt
   row.put('sid', server.id);
   row.put('type', 2);
   row.put('lastsess', server.counters.lastSess < 0 ? -1 : age(context, server.counters.lastSess));
-  row.put('addr', `${server.address.includes(':') ? `[${server.address}]` : server.address}:${server.port}`);
+  row.put('addr', statAddress(server.address, server.port));
   row.put('mode', proxy.mode);
   row.put('uweight', server.weight);
   if (server.maxconn > 0) row.enable('slim', server.maxconn);
@@ -460,4 +460,19 @@ export function renderStat(objects: StatObject[], format: 'csv' | 'typed' | 'jso
     return items;
   });
   return `${JSON.stringify(arrays)}\n\n`;
+}
+
+/** `addr` as `show stat` prints it: `unix` for a Unix-socket server (2.6.12), `[v6]:port`, `v4:port`. */
+export function statAddress(address: string, port: number): string {
+  if (isUnixAddress(address)) return 'unix';
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** `srv_addr` as `show servers state` prints it: `-` for a Unix-socket server (2.6.12). */
+export function stateAddress(address: string): string {
+  return isUnixAddress(address) ? '-' : address;
+}
+
+function isUnixAddress(address: string): boolean {
+  return address.startsWith('unix@') || address.startsWith('/');
 }

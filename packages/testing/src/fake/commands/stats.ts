@@ -1,6 +1,13 @@
 import { type CommandContext, err, type Reply } from '../command.js';
 import { ADMIN_CMAINT, findBackend, inMaint, type ServerState } from '../state.js';
-import { renderInfo, renderStat, type StatFilter, type StatsContext, statObjects } from '../stats.js';
+import {
+  renderInfo,
+  renderStat,
+  type StatFilter,
+  type StatsContext,
+  stateAddress,
+  statObjects,
+} from '../stats.js';
 import { atoi } from './proxies.js';
 import type { BuiltinCommand } from './types.js';
 
@@ -65,7 +72,7 @@ function showServersState(context: CommandContext): Reply {
       const [status, result, health, checkState] = checkNumbers(server);
       const since = Math.max(0, Math.floor((context.now - server.lastChange) / 1000));
       const agentState = server.agent.configured ? (server.agent.enabled ? 6 : 2) : 0;
-      out += `${proxy.iid} ${proxy.name} ${server.id} ${server.name} ${server.address} ${op} ${server.admin} ${server.weight} ${server.initialWeight} ${since} ${status} ${result} ${health} ${checkState} ${agentState} 0 0 ${server.fqdn || '-'} ${server.port} - 0 ${server.check.port} ${server.check.addr || '-'} ${server.agent.addr || '-'} ${server.agent.port}\n`;
+      out += `${proxy.iid} ${proxy.name} ${server.id} ${server.name} ${stateAddress(server.address)} ${op} ${server.admin} ${server.weight} ${server.initialWeight} ${since} ${status} ${result} ${health} ${checkState} ${agentState} 0 0 ${server.fqdn || '-'} ${server.port} - 0 ${server.check.port} ${server.check.addr || '-'} ${server.agent.addr || '-'} ${server.agent.port}\n`;
     }
   }
   return { text: `${out}\n` };
