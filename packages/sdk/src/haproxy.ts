@@ -1,7 +1,7 @@
 import type { AnyPlugin, ArgsWithOptions, Command, PluginNamespaces } from './plugin/types.js';
 import { checkPlugins, installPlugins } from './plugin/install.js';
 import { executeCommand } from './plugin/execute.js';
-import { createExecutor } from './core/create-executor.js';
+import { createExecutor, type ExecutorOptions } from './core/create-executor.js';
 import type { CallOptions, Executor, ProcessOutcome } from './core/types.js';
 import type { HAProxyMetric } from '@haproxyadmin/protocol';
 import type { PerProcessValue } from './model/aggregate.js';
@@ -13,7 +13,8 @@ import type { Snapshot } from './model/snapshot.js';
 import type { MetricValue } from './model/stat-object.js';
 
 /** Where the processes are and how to talk to them. Sources may be mixed; at least one is required. */
-export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlugin[]> {
+export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlugin[]>
+  extends ExecutorOptions {
   /** Every HAProxy stats socket in this folder (other files and non-HAProxy sockets are skipped). */
   socketDir?: string | undefined;
   /** One stats socket. */
@@ -65,7 +66,12 @@ export class HAProxy {
     checkPlugins(HAProxy.prototype, options.plugins ?? []);
     const executor = options.executor ?? (await createExecutor(options));
     const hap = new HAProxy(executor, options);
-    installPlugins(hap, options.plugins ?? []);
+    try {
+      installPlugins(hap, options.plugins ?? []);
+    } catch (error) {
+      if (!options.executor) await executor.close();
+      throw error;
+    }
     return hap as HAProxy & PluginNamespaces<P>;
   }
 

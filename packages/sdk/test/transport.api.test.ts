@@ -11,7 +11,6 @@ import {
   type TransportLogEvent,
   withInterceptors,
 } from '../src/index.js';
-import { parseShowProc } from '../src/core/show-proc.js';
 import { type FakeCli, fakeCli, info, tempDir } from './transport.helpers.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -102,29 +101,5 @@ describe('public transport API', () => {
     for (const bad of ['', 'tcp://host', 'host:0', 'host:70000', 'ftp://x:1', '::1:9999']) {
       expect(() => parseEndpoint(bad)).toThrow(/invalid endpoint|invalid Unix/);
     }
-  });
-
-  it('reads show proc of 2.6 (workers, old workers, programs) and of 2.0-2.4', () => {
-    const text =
-      '#<PID>          <type>          <reloads>       <uptime>        <version>      \n' +
-      '31718           master          1 [failed: 0]   0d00h00m45s     2.6.12-1+deb12u4\n' +
-      '# workers\n1202            worker          0               0d00h00m01s     2.6.12-1+deb12u4\n' +
-      '# old workers\n31719           worker          1               0d00h00m45s     2.6.12-1+deb12u4\n' +
-      '# programs\n\n';
-    expect(parseShowProc(text)).toEqual([
-      { pid: 31718, type: 'master', reloads: 1, current: true },
-      { pid: 1202, type: 'worker', reloads: 0, current: true },
-      { pid: 31719, type: 'worker', reloads: 1, current: false },
-    ]);
-    const old =
-      '#<PID>          <type>          <relative PID>  <reloads>       <uptime>        <version>\n' +
-      '100             master          0               2               0d00h01m00s     2.2.0\n' +
-      '# workers\n101             worker          1               0               0d00h00m10s     2.2.0\n' +
-      '# old workers\n99              worker          [was: 1]        1               0d00h01m00s     2.2.0\n';
-    expect(parseShowProc(old)).toEqual([
-      { pid: 100, type: 'master', reloads: 2, current: true },
-      { pid: 101, type: 'worker', reloads: 0, current: true },
-      { pid: 99, type: 'worker', reloads: 1, current: false },
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { classifyReply, InvalidArgumentError } from '@haproxyadmin/protocol';
+import { classifyReply, InvalidArgumentError, type ProcList, parseProc } from '@haproxyadmin/protocol';
 import { ClientClosedError, NotFoundError, SocketConnectionError } from '../errors.js';
 import type { ConnectOptions } from '../haproxy.js';
 import { type Endpoint, formatEndpoint, parseEndpoint } from '../transport/endpoint.js';
@@ -19,7 +19,6 @@ import type {
   TransportRequest,
 } from '../transport/types.js';
 import { mapLimit } from './limit.js';
-import { parseShowProc } from './show-proc.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions, Targets } from './types.js';
 
 /** Options of {@link createExecutor} beyond {@link ConnectOptions}. */
@@ -158,7 +157,17 @@ class MasterSource {
       this.stale = true;
       throw checked.error;
     }
-    const workers = parseShowProc(checked.text).filter((process) => process.type === 'worker');
+    let list: ProcList;
+    try {
+      list = parseProc(checked.text);
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
+    const workers = [
+      ...list.workers.map((worker) => ({ pid: worker.pid, current: true })),
+      ...list.oldWorkers.map((worker) => ({ pid: worker.pid, current: false })),
+    ];
     if (!workers.some((worker) => worker.current)) {
       // Mid-reload (the new worker is not forked yet) or a broken master: never let a write
       // "succeed" on zero processes.
