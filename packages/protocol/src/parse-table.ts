@@ -32,17 +32,24 @@ export interface StickTable {
 const HEADER = /^# table: (.+?), type: (\S+), size:(\d+), used:(\d+)$/;
 const ENTRY = /^(0x[0-9a-fA-F]+): key=((?:\\.|[^\\ ])*) (.*)$/;
 
-const utf8 = new TextDecoder();
-
 /**
  * Undo HAProxy's `dump_text` escaping of keys: `\ `, `\\`, `\t`, `\n`, `\r`, `\xHH`. HAProxy
  * escapes every non-ASCII byte, so runs of `\xHH` are bytes to decode together as UTF-8.
  */
+/** UTF-8 bytes to text (standard ECMAScript only: no TextDecoder in a pure package); Latin-1 if invalid. */
+function decodeBytes(bytes: number[]): string {
+  try {
+    return decodeURIComponent(bytes.map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''));
+  } catch {
+    return String.fromCharCode(...bytes);
+  }
+}
+
 function unescapeKey(text: string): string {
   let out = '';
   let bytes: number[] = [];
   const flush = () => {
-    if (bytes.length > 0) out += utf8.decode(new Uint8Array(bytes));
+    if (bytes.length > 0) out += decodeBytes(bytes);
     bytes = [];
   };
   for (let index = 0; index < text.length; index++) {
