@@ -73,9 +73,14 @@ try {
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', ...tarballs], consumer);
   const specifiers = packages.flatMap((name) => {
     const manifest = JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8'));
-    return Object.keys(manifest.exports)
-      .filter((subpath) => subpath !== './package.json' && !subpath.endsWith('/vitest'))
-      .map((subpath) => manifest.name + subpath.slice(1));
+    // Entries built on the optional `vitest` peer (test helpers) cannot load without it.
+    const needsVitest = (conditions) =>
+      /from ["']vitest["']|require\(["']vitest["']\)/.test(
+        readFileSync(join(packagesDir, name, conditions.import.default), 'utf8'),
+      );
+    return Object.entries(manifest.exports)
+      .filter(([subpath, conditions]) => subpath !== './package.json' && !needsVitest(conditions))
+      .map(([subpath]) => manifest.name + subpath.slice(1));
   });
   writeFileSync(
     join(consumer, 'esm.mjs'),
