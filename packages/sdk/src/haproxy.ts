@@ -10,6 +10,9 @@ import type { Frontend } from './model/frontend.js';
 import { HAProxyModel, type ProcessErrors, type ProcessInfo } from './model/haproxy-model.js';
 import type { Server } from './model/server.js';
 import type { Snapshot } from './model/snapshot.js';
+import type { DrainOptions, DrainResult } from './model/drain.js';
+import type { EventsOptions, HAProxyEvent } from './model/events.js';
+import type { ProcessServersConn } from './model/servers-state.js';
 import type { MetricValue } from './model/stat-object.js';
 
 /** Where the processes are and how to talk to them. Sources may be mixed; at least one is required. */
@@ -268,6 +271,35 @@ export class HAProxy {
   /** Every frontend, backend and server with aggregated and per-process stats, from one dump per process. */
   snapshot(options?: CallOptions): Promise<Snapshot> {
     return this.model.snapshot(options);
+  }
+
+  // ---- servers, drain, events (issue #8) ----
+
+  /** `show servers conn [<backend>]` on every current process, parsed (connection pools per server). */
+  serversConn(backend?: string, options?: CallOptions): Promise<ProcessServersConn[]> {
+    return this.model.serversConn(backend, options);
+  }
+
+  /**
+   * Drain the servers named `name` — in `backend`, or in every backend that has one (`'all'`, the
+   * default) — together: DRAIN on every current process, wait until their sessions (current and old
+   * workers) reach 0 or the deadline, then MAINT. See `Server#drain()`.
+   * @throws {NotFoundError} when no backend has such a server.
+   */
+  drainServer(name: string, options?: DrainOptions & { backend?: string | undefined }): Promise<DrainResult> {
+    return this.model.drainServer(name, options);
+  }
+
+  /**
+   * State changes (server up/down, status, weight, maint/drain, backend and frontend status,
+   * processes appearing/disappearing) seen between successive snapshots taken every `interval` ms.
+   * Ends when `signal` aborts or the loop is left (`return()`); no timer stays behind.
+   *
+   * @example
+   * for await (const event of hap.events({ interval: 500, signal })) console.log(event.type, event.object.key);
+   */
+  events(options?: EventsOptions): AsyncIterableIterator<HAProxyEvent> {
+    return this.model.events(options);
   }
 
   /** Close every connection. */

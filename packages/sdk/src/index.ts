@@ -18,3 +18,33 @@ export type { FrontendSnapshot, BackendSnapshot, ServerSnapshot } from './model/
 export type { ProcessStats, MetricValue } from './model/stat-object.js';
 export type { PerProcessValue } from './model/aggregate.js';
 export type { ProcessInfo, ProcessErrors } from './model/haproxy-model.js';
+// servers, drain, events (issue #8)
+export type { ServerHealth, ServerAgentState } from './model/server.js';
+export {
+  DrainTimeoutError,
+  type DrainOptions,
+  type DrainProgress,
+  type DrainResult,
+  type ProcessSessions,
+  type ServerDrainResult,
+} from './model/drain.js';
+export {
+  PreconditionFailedError,
+  type AddServerOptions,
+  type DeleteServerOptions,
+} from './model/dynamic-servers.js';
+export {
+  EVENT_TYPES,
+  diffSnapshots,
+  type EventObject,
+  type EventsOptions,
+  type HAProxyEvent,
+  type HAProxyEventType,
+} from './model/events.js';
+export type {
+  ProcessServerState,
+  ProcessServersState,
+  ProcessServersConn,
+  ServerConnections,
+  ServerStateEntry,
+} from './model/servers-state.js';

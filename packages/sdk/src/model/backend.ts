@@ -9,6 +9,13 @@ import type { StatIndex } from './stat-index.js';
 import { type MetricValue, StatObject } from './stat-object.js';
 import type { Server } from './server.js';
 import { validateName } from './validate.js';
+import {
+  type AddServerOptions,
+  addServer,
+  type DeleteServerOptions,
+  deleteServers,
+} from './dynamic-servers.js';
+import { type ProcessServersState, readBackendServersState } from './servers-state.js';
 
 /**
  * A backend across every process, addressed by name.
@@ -69,5 +76,32 @@ export class Backend extends StatObject {
     );
     if (!found) throw new NotFoundError('server', `${this.name}/${name}`);
     return found;
+  }
+
+  /**
+   * Each current process's `show servers state <backend>`, parsed: admin flags, operational
+   * state, weights, check and agent state of every server.
+   * @throws {NotFoundError} when no process has the backend.
+   */
+  serversState(options?: CallOptions): Promise<ProcessServersState[]> {
+    return readBackendServersState(this.context, this.name, options);
+  }
+
+  /**
+   * `add server <backend>/<name> <address> [keywords]` on every current process (a backend with a
+   * dynamic balance algorithm). Every option is validated and the name checked free on every
+   * process first; if some process refuses, the server is removed again from those that added it.
+   * The server starts in MAINT with checks off unless `enable: true`.
+   * @throws {InvalidArgumentError} bad name, address or option (nothing sent)
+   * @throws {PreconditionFailedError} the name exists on some process (nothing sent)
+   */
+  addServer(name: string, address: string, options?: AddServerOptions): Promise<Server> {
+    return addServer(this.context, this.name, name, address, options);
+  }
+
+  /** Remove the server `name` (see `Server#delete()`). */
+  deleteServer(name: string, options?: DeleteServerOptions): Promise<void> {
+    validateName(name, 'server');
+    return deleteServers(this.context, this.name, name, options);
   }
 }

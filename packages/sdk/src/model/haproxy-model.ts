@@ -14,6 +14,9 @@ import type { Server } from './server.js';
 import { Snapshot } from './snapshot.js';
 import type { MetricValue } from './stat-object.js';
 import { INT32_MAX, validateInteger, validateName } from './validate.js';
+import { type DrainOptions, type DrainResult, drainServers } from './drain.js';
+import { EventStream, type EventsOptions } from './events.js';
+import { type ProcessServersConn, readServersConn } from './servers-state.js';
 
 /** One process's `show info`. */
 export interface ProcessInfo {
@@ -258,6 +261,29 @@ export class HAProxyModel {
       process: outcomes[index]!.process,
       lines: text.replace(/\n+$/, '').split('\n'),
     }));
+  }
+
+  /** `show servers conn [<backend>]` on every current process, parsed (issue #8). */
+  async serversConn(backend?: string, options?: CallOptions): Promise<ProcessServersConn[]> {
+    if (backend !== undefined) validateName(backend, 'backend');
+    return readServersConn(this.context, backend, options);
+  }
+
+  /** Drain the servers named `name` in one backend or in every backend (`'all'`, the default). */
+  async drainServer(
+    name: string,
+    options: DrainOptions & { backend?: string | undefined } = {},
+  ): Promise<DrainResult> {
+    validateName(name, 'server');
+    const { backend, ...drain } = options ?? {};
+    const filter = backend === undefined || backend === 'all' ? {} : { backend };
+    const servers = await this.server(name, filter, { signal: drain.signal });
+    return drainServers(this.context, servers, drain);
+  }
+
+  /** State changes between successive snapshots, as an async iterator (issue #8). */
+  events(options?: EventsOptions): EventStream {
+    return new EventStream(this.context, options);
   }
 
   async snapshot(options?: CallOptions): Promise<Snapshot> {

@@ -1,7 +1,10 @@
 import type { ServerMetric } from '@haproxyadmin/protocol';
 import { ProtocolError, serializeCommand, UnsupportedError } from '@haproxyadmin/protocol';
 import type { CallOptions, ProcessRef } from '../core/types.js';
-import { InvalidArgumentError } from '../errors.js';
+import { CommandFailedError, InvalidArgumentError } from '../errors.js';
+import { type DeleteServerOptions, deleteServers } from './dynamic-servers.js';
+import { type DrainOptions, type DrainResult, drainServers } from './drain.js';
+import { type ProcessServerState, readServersState } from './servers-state.js';
 import { aggregate } from './aggregate.js';
 import type { ModelContext, ReplyCheck, WriteSpec } from './context.js';
 import type { Scope } from './dump-source.js';
@@ -14,11 +17,37 @@ import {
 } from './protocol.js';
 import type { StatIndex } from './stat-index.js';
 import { type MetricValue, StatObject } from './stat-object.js';
-import { validateInteger, validateIp } from './validate.js';
+import { INT32_MAX, validateInteger, validateIp } from './validate.js';
 
 /** The administrative states `setState()` accepts. */
 export type ServerState = 'ready' | 'drain' | 'maint' | 'enable' | 'disable';
 const STATES: readonly ServerState[] = ['ready', 'drain', 'maint', 'enable', 'disable'];
+
+/** `set server … health` values. */
+export type ServerHealth = 'up' | 'down' | 'stopping';
+/** `set server … agent` values. */
+export type ServerAgentState = 'up' | 'down';
+
+/** A host name as `set server … fqdn` takes it (RFC 1123 labels, at most 253 characters). */
+const FQDN =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/;
+
+/** `set server … fqdn` answers with a message on success. */
+const fqdnChanged: ReplyCheck = (reply) =>
+  / changed its FQDN from .* to .*|^no need to change the FDQN/.test(reply.trim());
+
+/** `set server … ssl` answers with a notice on success. */
+const sslUpdated: ReplyCheck = (reply) => reply.trim() === 'server ssl setting updated.';
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], argument: string): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(
+      `${argument} must be one of ${allowed.map((item) => `'${item}'`).join(', ')}, got ${JSON.stringify(value)}`,
+      { argument, value },
+    );
+  }
+  return value as T;
+}
 
 /** `set server … addr` answers with a message on success, identical or not across processes. */
 const addressChanged: ReplyCheck = (reply) =>
@@ -204,6 +233,170 @@ export class Server extends StatObject {
   /** The last agent check's result text (`last_agt`), or `null`. */
   async lastAgentCheck(options?: CallOptions): Promise<string | null> {
     return asString(await this.field('last_agt', 'same', options));
+  }
+
+  // ---- health checks and agent (issue #8) ----
+
+  /** `enable health <backend>/<server>`: resume health checks (HAProxy refuses when none is configured). */
+  async enableHealth(options?: CallOptions): Promise<void> {
+    await this.#write(serializeCommand('enable health', this.key), options, true);
+  }
+
+  /** `disable health <backend>/<server>`: stop health checks (status becomes `no check`). */
+  async disableHealth(options?: CallOptions): Promise<void> {
+    await this.#write(serializeCommand('disable health', this.key), options, true);
+  }
+
+  /** `enable agent <backend>/<server>`: resume agent checks (HAProxy refuses when no agent is configured). */
+  async enableAgent(options?: CallOptions): Promise<void> {
+    await this.#write(serializeCommand('enable agent', this.key), options, true);
+  }
+
+  /** `disable agent <backend>/<server>`: stop agent checks. */
+  async disableAgent(options?: CallOptions): Promise<void> {
+    await this.#write(serializeCommand('disable agent', this.key), options, true);
+  }
+
+  /**
+   * `set server … health up|down|stopping`: force the operational state (the next health check
+   * may change it again). `stopping` shows as `NOLB`.
+   */
+  async setHealth(health: ServerHealth, options?: CallOptions): Promise<void> {
+    const value = oneOf(health, ['up', 'down', 'stopping'] as const, 'health');
+    await this.#write(serializeCommand('set server', this.key, 'health', value), options, true);
+  }
+
+  /** `set server … agent up|down`: force the agent state (HAProxy refuses without an enabled agent). */
+  async setAgent(state: ServerAgentState, options?: CallOptions): Promise<void> {
+    const value = oneOf(state, ['up', 'down'] as const, 'agent');
+    await this.#write(serializeCommand('set server', this.key, 'agent', value), options, true);
+  }
+
+  /** `set server … check-port <port>`: the port health checks connect to (1–65535). */
+  async setCheckPort(port: number, options?: CallOptions): Promise<void> {
+    validateInteger(port, 'port', 1, 65535);
+    await this.#write(serializeCommand('set server', this.key, 'check-port', port), options, true);
+  }
+
+  /**
+   * `set server … agent-addr <ip> [port <port>]`: where agent checks connect (IPv4 or IPv6; a port
+   * 1–65535 with `{ port }`).
+   */
+  async setAgentAddress(
+    address: string,
+    options?: { port?: number | undefined } & CallOptions,
+  ): Promise<void> {
+    const ip = validateIp(address, 'address');
+    const port = options?.port;
+    if (port !== undefined) validateInteger(port, 'port', 1, 65535);
+    const line =
+      port === undefined
+        ? serializeCommand('set server', this.key, 'agent-addr', ip)
+        : serializeCommand('set server', this.key, 'agent-addr', ip, 'port', port);
+    await this.#write(line, options, true);
+  }
+
+  /** `set server … agent-port <port>` (1–65535). */
+  async setAgentPort(port: number, options?: CallOptions): Promise<void> {
+    validateInteger(port, 'port', 1, 65535);
+    await this.#write(serializeCommand('set server', this.key, 'agent-port', port), options, true);
+  }
+
+  /**
+   * `set server … agent-send <text>`: the string sent to the agent at each check. Any text but
+   * empty, CR, LF or NUL; spaces, `;` and `\\` are escaped and arrive as given.
+   */
+  async setAgentSend(text: string, options?: CallOptions): Promise<void> {
+    if (typeof text !== 'string' || text === '' || /[\r\n\0]/.test(text)) {
+      throw new InvalidArgumentError('agent-send text must be a non-empty string without CR, LF or NUL', {
+        argument: 'text',
+        value: text,
+      });
+    }
+    await this.#write(serializeCommand('set server', this.key, 'agent-send', text), options, true);
+  }
+
+  /**
+   * `set server … fqdn <name>`: a new host name to resolve. HAProxy needs a `resolvers` section
+   * on the server; without it every process refuses and this rejects with HAProxy's answer
+   * (`CommandFailedError`).
+   */
+  async setFqdn(name: string, options?: CallOptions): Promise<void> {
+    if (typeof name !== 'string' || !FQDN.test(name)) {
+      throw new InvalidArgumentError(`fqdn must be a host name, got ${JSON.stringify(name)}`, {
+        argument: 'fqdn',
+        value: name,
+      });
+    }
+    await this.context.write([{ line: serializeCommand('set server', this.key, 'fqdn', name) }], options, {
+      idempotent: true,
+      check: fqdnChanged,
+    });
+  }
+
+  /** `set maxconn server <backend>/<server> <n>`: the server's connection limit (0 = none). */
+  async setMaxConn(value: number, options?: CallOptions): Promise<void> {
+    validateInteger(value, 'maxconn', 0, INT32_MAX);
+    await this.#write(serializeCommand('set maxconn server', this.key, value), options, true);
+  }
+
+  /** The server's `maxconn` (`slim`; `null` = no limit), which every current process must agree on. */
+  async maxConn(options?: CallOptions): Promise<number | null> {
+    const value = await this.field('slim', 'same', options);
+    return typeof value === 'number' ? value : null;
+  }
+
+  /**
+   * `set server … ssl on|off`: use TLS towards the server or not. HAProxy 2.6 allows it only on a
+   * server whose SSL settings exist (`ssl` on its line or its `default-server`), and only when built
+   * with SSL: otherwise HAProxy's answer is the rejection (`CommandFailedError`; `UnsupportedError`
+   * when the build has no SSL at all).
+   */
+  async setSsl(enabled: boolean, options?: CallOptions): Promise<void> {
+    if (typeof enabled !== 'boolean') {
+      throw new InvalidArgumentError(`ssl must be a boolean, got ${typeof enabled}`, {
+        argument: 'ssl',
+        value: enabled,
+      });
+    }
+    const line = serializeCommand('set server', this.key, 'ssl', enabled ? 'on' : 'off');
+    try {
+      await this.context.write([{ line }], options, { idempotent: true, check: sslUpdated });
+    } catch (error) {
+      // Without SSL support `ssl` is not a `set server` subcommand: HAProxy prints the usage.
+      if (error instanceof CommandFailedError && /^usage: set server /.test(error.response.trim())) {
+        throw new UnsupportedError('this HAProxy is built without SSL: set server … ssl is not available', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Each current process's `show servers state` entry of this server: admin flags (maintenance,
+   * drain…), operational state, weights, check and agent state.
+   * @throws {NotFoundError} when no current process has the server.
+   */
+  async state(options?: CallOptions): Promise<ProcessServerState[]> {
+    return readServersState(this.context, this.backendName, options, this.name);
+  }
+
+  /**
+   * Drain the server on every current process: DRAIN (no new sessions), wait until its sessions
+   * (`scur`, summed over current and old workers, one coalesced dump per poll) reach 0 or the
+   * deadline, then MAINT. See {@link DrainOptions} for what happens at the deadline.
+   */
+  drain(options?: DrainOptions): Promise<DrainResult> {
+    return drainServers(this.context, [this], options);
+  }
+
+  /**
+   * Remove the server from every current process (`del server`): MAINT, optionally wait for /
+   * close its sessions, then delete once every process is ready. See {@link DeleteServerOptions}.
+   */
+  delete(options?: DeleteServerOptions): Promise<void> {
+    return deleteServers(this.context, this.backendName, this.name, options);
   }
 
   async #addr(options?: CallOptions): Promise<string> {

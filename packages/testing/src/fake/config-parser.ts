@@ -80,7 +80,8 @@ function mapMatch(converter: string): string {
   return kind;
 }
 
-function newServer(
+/** A server from its `server` line words (configuration, or `add server` with `dynamic`). */
+export function newServer(
   id: number,
   name: string,
   addr: string,
@@ -150,6 +151,13 @@ function newServer(
         server.agent.configured = true;
         server.agent.enabled = true;
         break;
+      case 'ssl':
+        server.sslConfigured = true;
+        server.useSsl = true;
+        break;
+      case 'no-ssl':
+        server.useSsl = false;
+        break;
       case 'agent-port':
         server.agent.port = Number(next) || 0;
         i++;
@@ -184,6 +192,7 @@ function newServer(
     }
   }
   server.check.health = server.running && !dynamic ? server.check.rise : 0;
+  if (dynamic && server.check.configured) server.check.result = 'ini';
   return server;
 }
 

@@ -24,7 +24,7 @@ import { type Fault, FaultQueue } from './faults.js';
 import { helpReply } from './help.js';
 import { cloneState, type FakeState, findBackend, findFrontend, findServer, type Level } from './state.js';
 import { configFromState, type FakeStateInput } from './state-input.js';
-import { simulateTraffic, type TrafficOptions } from './traffic.js';
+import { type SessionTarget, setSessions, simulateTraffic, type TrafficOptions } from './traffic.js';
 
 /** Options of {@link createFakeHAProxy}. */
 export interface FakeHAProxyOptions {
@@ -124,6 +124,11 @@ export interface FakeHAProxy {
   reset(): void;
   /** Bump counters, sessions and rates as if traffic went through. */
   simulateTraffic(options: TrafficOptions): void;
+  /**
+   * Hold `count` sessions open on a server (its `scur`, its backend's and the frontend's when
+   * given); lower it later to let a drain progress. `shutdown sessions server` closes them.
+   */
+  setSessions(target: SessionTarget, count: number): void;
   /**
    * Re-read the configuration (optionally a new one) like a reload: state is rebuilt and proxy and
    * server ids are renumbered; run-time changes are lost.
@@ -511,6 +516,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       engine.unhandledCommands.length = 0;
     },
     simulateTraffic: (traffic) => simulateTraffic(engine.state, traffic, now()),
+    setSessions: (target, count) => setSessions(engine.state, target, count, now()),
     reload: (config) => {
       engine.reload(config);
       if (engine.state.global.node === 'fake-haproxy') engine.state.global.node = hostname();

@@ -38,6 +38,6 @@ export type {
   TableEntry,
 } from './state.js';
 export { configFromState, type FakeStateInput } from './state-input.js';
-export type { TrafficOptions } from './traffic.js';
+export type { SessionTarget, TrafficOptions } from './traffic.js';
 export { createFakeCluster, type FakeCluster, type FakeClusterOptions } from './cluster.js';
 export { MASTER_HELP_LINES } from './master-cli.js';

@@ -96,7 +96,19 @@ export interface ServerState {
     addr: string;
     /** Health counter of a server without running checks (`rise` when up, 0 once in maintenance). */
     health: number;
+    /**
+     * The last check result once the CLI changed the check (`set server … health`, `disable
+     * health`, a dynamic server's never-run check): kept, with `health`, as HAProxy keeps them.
+     * Unset: derived from `running`.
+     */
+    result?: 'ini' | 'passed' | 'failed';
   };
+  /** `set server … health stopping`: operational state stopping (NOLB). */
+  stopping?: boolean;
+  /** `ssl` set on the server line (or default-server): `set server … ssl` is possible. */
+  sslConfigured?: boolean;
+  /** `srv_use_ssl`. */
+  useSsl?: boolean;
   agent: {
     configured: boolean;
     enabled: boolean;

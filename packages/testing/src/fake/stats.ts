@@ -150,6 +150,7 @@ export function renderInfo(context: StatsContext, format: 'text' | 'typed' | 'js
 export function serverStatus(server: ServerState): string {
   if (inMaint(server)) return 'MAINT';
   if (server.admin & ADMIN_FDRAIN) return server.running ? 'DRAIN' : 'DOWN';
+  if (server.stopping && server.running) return 'NOLB';
   if (server.check.enabled) return server.running ? 'UP' : 'DOWN';
   return server.running ? 'no check' : 'DOWN';
 }

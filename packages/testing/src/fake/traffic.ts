@@ -111,3 +111,39 @@ export function simulateTraffic(state: FakeState, options: TrafficOptions, now: 
   state.global.maxSessRate = Math.max(state.global.maxSessRate, sessions);
   state.global.totalBytesOut += requests * (options.bytesOut ?? 1000);
 }
+
+/** Which server's open sessions {@link setSessions} changes. */
+export interface SessionTarget {
+  backend: string;
+  server: string;
+  /** The frontend the sessions came in through (its `scur` moves too). Optional. */
+  frontend?: string;
+}
+
+/**
+ * Hold `count` sessions open on a server (`scur` of the server and its backend, and of the
+ * frontend when given): more than before opens new sessions (`stot`, `smax` grow), fewer closes
+ * some. Use it to simulate a drain: hold sessions, start draining, then lower them over time.
+ * `shutdown sessions server` closes them all, as on a real HAProxy.
+ */
+export function setSessions(state: FakeState, target: SessionTarget, count: number, now: number): void {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`setSessions: bad count ${count}`);
+  const backend = findBackend(state, target.backend);
+  if (!backend) throw new Error(`setSessions: no backend '${target.backend}'`);
+  const server = findServer(backend, target.server);
+  if (!server) throw new Error(`setSessions: no server '${target.server}' in '${backend.name}'`);
+  const frontend = target.frontend === undefined ? undefined : findFrontend(state, target.frontend);
+  if (target.frontend !== undefined && !frontend)
+    throw new Error(`setSessions: no frontend '${target.frontend}'`);
+  const delta = count - server.counters.scur;
+  for (const counters of [server.counters, backend.counters, ...(frontend ? [frontend.counters] : [])]) {
+    counters.scur = Math.max(0, counters.scur + delta);
+    counters.smax = Math.max(counters.smax, counters.scur);
+    if (delta > 0) {
+      counters.stot += delta;
+      counters.connTot += delta;
+      counters.lastSess = now;
+    }
+  }
+  if (delta > 0) state.global.cumConns += delta;
+}

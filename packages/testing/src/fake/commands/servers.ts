@@ -1,9 +1,8 @@
 import { type CommandContext, err, errSingle, info, OK, type Reply } from '../command.js';
-import { splitAddress } from '../config-parser.js';
+import { newServer } from '../config-parser.js';
 import {
   ADMIN_FDRAIN,
   ADMIN_FMAINT,
-  emptyCounters,
   findBackend,
   findServer,
   inMaint,
@@ -81,13 +80,13 @@ function setServer(context: CommandContext): Reply {
       touch(context, server);
       return OK;
     case 'health':
-      if (value === 'up' || value === 'stopping') {
-        server.running = true;
-        server.check.health = server.check.rise + server.check.fall - 1;
-      } else if (value === 'down') {
-        server.running = false;
-        server.check.health = 0;
-      } else return err("'set server <srv> health' expects 'up', 'stopping', or 'down'.");
+      if (value !== 'up' && value !== 'stopping' && value !== 'down')
+        return err("'set server <srv> health' expects 'up', 'stopping', or 'down'.");
+      // The last check result stays as it was; only the health counter and the state move.
+      keepCheckResult(server);
+      server.running = value !== 'down';
+      server.stopping = value === 'stopping';
+      server.check.health = value === 'down' ? 0 : server.check.rise + server.check.fall - 1;
       touch(context, server);
       return OK;
     case 'agent':
@@ -100,12 +99,17 @@ function setServer(context: CommandContext): Reply {
     case 'agent-addr':
       if (!server.agent.configured) return errSingle('agent checks are not enabled on this server');
       if (!value || !isIp(value)) return err('invalid addr');
+      if (rest[0] === 'port') {
+        const port = portValue(rest[1]);
+        if (typeof port !== 'number') return port;
+        server.agent.port = port;
+      }
       server.agent.addr = value;
       return OK;
     case 'agent-port':
       if (!server.agent.configured) return errSingle('agent checks are not enabled on this server');
       if (!value || !/^\d+$/.test(value)) return errSingle('provided port is not an integer');
-      if (Number(value) > 65535) return errSingle('provided port is not valid');
+      if (Number(value) > 65535) return errSingle('provided port is invalid');
       server.agent.port = Number(value);
       return OK;
     case 'agent-send':
@@ -115,12 +119,17 @@ function setServer(context: CommandContext): Reply {
     case 'check-addr':
       if (!server.check.configured) return errSingle('health checks are not enabled on this server');
       if (!value || !isIp(value)) return err('invalid addr');
+      if (rest[0] === 'port') {
+        const port = portValue(rest[1]);
+        if (typeof port !== 'number') return port;
+        server.check.port = port;
+      }
       server.check.addr = value;
       return OK;
     case 'check-port':
       if (!server.check.configured) return errSingle('health checks are not enabled on this server');
       if (!value || !/^\d+$/.test(value)) return errSingle('provided port is not an integer');
-      if (Number(value) > 65535) return errSingle('provided port is not valid');
+      if (Number(value) > 65535) return errSingle('provided port is invalid');
       server.check.port = Number(value);
       return OK;
     case 'fqdn':
@@ -144,6 +153,13 @@ function setServer(context: CommandContext): Reply {
       server.port = port;
       return info(`${parts.join(', ')} by 'stats socket command'`);
     }
+    case 'ssl':
+      if (server.dynamic) return err("'set server <srv> ssl' not supported on dynamic servers");
+      if (!server.sslConfigured)
+        return err("'set server <srv> ssl' cannot be set.  default-server should define ssl settings");
+      if (value !== 'on' && value !== 'off') return err("'set server <srv> ssl' expects 'on' or 'off'.");
+      server.useSsl = value === 'on';
+      return info('server ssl setting updated.');
     case 'maxconn': {
       if (!value || !/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
       server.maxconn = Number(value);
@@ -152,6 +168,21 @@ function setServer(context: CommandContext): Reply {
     default:
       return err(SET_SERVER_USAGE);
   }
+}
+
+/** A `port <p>` value of agent-addr / check-addr, or the reply refusing it. */
+function portValue(text: string | undefined): number | Reply {
+  if (!text || !/^\d+$/.test(text)) return errSingle('provided port is not an integer');
+  if (Number(text) > 65535) return errSingle('provided port is invalid');
+  return Number(text);
+}
+
+/** Freeze the check result and health counter derived so far (HAProxy keeps them when checks stop). */
+function keepCheckResult(server: ServerState): void {
+  if (!server.check.configured || server.check.result !== undefined) return;
+  const passed = server.running && !inMaint(server);
+  server.check.result = passed ? 'passed' : 'failed';
+  server.check.health = passed ? server.check.rise + server.check.fall - 1 : 0;
 }
 
 function isIp(text: string): boolean {
@@ -240,50 +271,15 @@ function addServer(context: CommandContext): Reply {
     if (ADD_SERVER_WITH_VALUE.has(word)) i++;
   }
   if (findServer(proxy, name)) return err('Already exists a server with the same name in backend.');
-  const { address: host, port } = splitAddress(address);
   // HAProxy gives a dynamic server the first unused id.
   let id = 1;
   while (proxy.servers.some((server) => server.id === id)) id++;
-  const server: ServerState = {
-    id,
-    name,
-    address: host,
-    port,
-    weight: 1,
-    initialWeight: 1,
-    backup: false,
-    admin: ADMIN_FMAINT,
-    running: false,
-    maxconn: 0,
-    check: { configured: false, enabled: false, rise: 2, fall: 3, port: 0, addr: '', health: 0 },
-    agent: { configured: false, enabled: false, rise: 1, fall: 1, port: 0, addr: '', send: '' },
-    fqdn: '',
-    dynamic: true,
-    lastChange: context.now,
-    counters: emptyCounters(),
-  };
-  for (let i = 0; i < words.length; i++) {
-    const next = words[i + 1] ?? '';
-    switch (words[i]) {
-      case 'weight':
-        server.weight = server.initialWeight = Number(next) || 0;
-        break;
-      case 'check':
-        server.check.configured = true;
-        break;
-      case 'backup':
-        server.backup = true;
-        break;
-      case 'maxconn':
-        server.maxconn = Number(next) || 0;
-        break;
-      case 'agent-check':
-        server.agent.configured = true;
-        break;
-      default:
-        break;
-    }
-  }
+  const server = newServer(id, name, address, words, context.now, true);
+  // A dynamic server starts in maintenance, its checks configured but not running.
+  server.admin = ADMIN_FMAINT;
+  server.running = false;
+  server.check.enabled = false;
+  server.agent.enabled = false;
   proxy.servers.push(server);
   return info('New server registered.');
 }
@@ -379,6 +375,7 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
     handle(context) {
       const found = locate(context, context.args[2]);
       if (isReply(found)) return found;
+      keepCheckResult(found.server);
       found.server.check.enabled = false;
       return OK;
     },

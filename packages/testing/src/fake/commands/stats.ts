@@ -49,10 +49,18 @@ function showStat(context: CommandContext): Reply {
 
 function checkNumbers(server: ServerState): [number, number, number, number] {
   // srv_check_status, srv_check_result, srv_check_health, srv_check_state
-  if (server.check.enabled) {
-    return server.running ? [6, 3, server.check.rise + server.check.fall - 1, 6] : [8, 2, 0, 6];
-  }
   const paused = server.admin & ADMIN_CMAINT ? 8 : 0;
+  if (server.check.configured) {
+    // CHK_ST_CONFIGURED 0x02, CHK_ST_ENABLED 0x04
+    const flags = 0x02 | (server.check.enabled ? 0x04 : 0) | paused;
+    const kept = server.check.result;
+    const passed = kept === undefined ? server.running : kept === 'passed';
+    const health =
+      kept !== undefined ? server.check.health : passed ? server.check.rise + server.check.fall - 1 : 0;
+    if (kept === 'ini') return [1, 0, health, flags];
+    if (kept === undefined && !server.check.enabled) return [1, 0, server.check.health, flags];
+    return passed ? [6, 3, health, flags] : [8, 2, health, flags];
+  }
   return [1, 0, server.check.health, paused];
 }
 
@@ -68,11 +76,12 @@ function showServersState(context: CommandContext): Reply {
     '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n';
   for (const proxy of proxies) {
     for (const server of proxy.servers) {
-      const op = server.running && !inMaint(server) ? 2 : 0;
+      const op = server.running && !inMaint(server) ? (server.stopping ? 3 : 2) : 0;
       const [status, result, health, checkState] = checkNumbers(server);
       const since = Math.max(0, Math.floor((context.now - server.lastChange) / 1000));
-      const agentState = server.agent.configured ? (server.agent.enabled ? 6 : 2) : 0;
-      out += `${proxy.iid} ${proxy.name} ${server.id} ${server.name} ${stateAddress(server.address)} ${op} ${server.admin} ${server.weight} ${server.initialWeight} ${since} ${status} ${result} ${health} ${checkState} ${agentState} 0 0 ${server.fqdn || '-'} ${server.port} - 0 ${server.check.port} ${server.check.addr || '-'} ${server.agent.addr || '-'} ${server.agent.port}\n`;
+      // CHK_ST_CONFIGURED 0x02 | CHK_ST_ENABLED 0x04 | CHK_ST_AGENT 0x10
+      const agentState = server.agent.configured ? (server.agent.enabled ? 0x16 : 0x12) : 0;
+      out += `${proxy.iid} ${proxy.name} ${server.id} ${server.name} ${stateAddress(server.address)} ${op} ${server.admin} ${server.weight} ${server.initialWeight} ${since} ${status} ${result} ${health} ${checkState} ${agentState} 0 0 ${server.fqdn || '-'} ${server.port} - ${server.useSsl ? 1 : 0} ${server.check.port} ${server.check.addr || '-'} ${server.agent.addr || '-'} ${server.agent.port}\n`;
     }
   }
   return { text: `${out}\n` };
@@ -111,7 +120,10 @@ export const STATS_COMMANDS: BuiltinCommand[] = [
       for (const proxy of proxies) {
         for (const server of proxy.servers) {
           const zeros = Array.from({ length: context.state.global.nbthread }, () => '0').join(' ');
-          out += `${proxy.name}/${server.name} ${proxy.iid}/${server.id} ${server.address} ${server.port} - 5000 0 0 0 0 0 -1 0 ${zeros}\n`;
+          // A health check that ran used one connection (used_max, need_est); sessions add theirs.
+          const checked = server.check.configured && server.check.result !== 'ini' && server.running ? 1 : 0;
+          const used = Math.max(checked, server.counters.smax);
+          out += `${proxy.name}/${server.name} ${proxy.iid}/${server.id} ${server.address} ${server.port} - 5000 ${server.counters.scur} ${used} ${used} 0 0 -1 0 ${zeros}\n`;
         }
       }
       return { text: `${out}\n` };
