@@ -21,9 +21,8 @@ export type {
   AclReplaceResult,
   AclSyncOptions,
   AclSyncResult,
-  StagedVersion,
 } from './replace.js';
-export type { AclEntry, AclMatch } from '@haproxyadmin/sdk/plugin';
+export type { AclEntry, AclMatch, StagedVersion } from '@haproxyadmin/sdk/plugin';
 /** Thrown when an id names an ACL where a map is expected, or the reverse (they share one id space). */
 export { PatternKindError } from '@haproxyadmin/sdk/plugin';
 

@@ -11,7 +11,9 @@ import {
   ProtocolError,
   parseAclEntries,
   quoteArgument,
+  replaceVersioned,
   resolvePatternId,
+  type VersionedReplaceProcessResult,
 } from '@haproxyadmin/sdk/plugin';
 import type { AclId } from './commands.js';
 
@@ -33,27 +35,12 @@ export interface AclReplaceOptions extends CallOptions {
 }
 
 /** What `replace` did on one process. */
-export interface AclReplaceProcessResult {
-  readonly process: ProcessRef;
-  /** The version created by `prepare acl` (committed when `committed`). */
-  readonly version: number;
-  readonly committed: boolean;
-}
+export type AclReplaceProcessResult = VersionedReplaceProcessResult;
 
 export interface AclReplaceResult {
   /** How many patterns each process now holds. */
   readonly count: number;
   readonly processes: readonly AclReplaceProcessResult[];
-}
-
-const VERSION = /New version created: (\d+)/;
-
-/** What a failed `replace` reports for a process that had staged everything: nothing was committed. */
-export interface StagedVersion {
-  readonly version: number;
-  readonly committed: false;
-  /** Whether the staged version was cleared (`clear acl @<ver>`) to free its memory. */
-  readonly cleared: boolean;
 }
 
 /**
@@ -101,74 +88,23 @@ export async function replaceAclPatterns(
     throw new TypeError('replace(id, patterns): patterns must be an array of strings');
   const words = patterns.map((pattern, index) => quoteArgument(pattern, `patterns[${index}]`));
   const acl = await resolvePatternId(context, id, 'acl');
-  const processes = await context.processes();
   const { onProgress, concurrency = 32 } = context.options;
-  const prepared = new Map<ProcessRef, number>();
-  const staged = await forEachProcess(processes, async (process) => {
-    const prepare = `prepare acl ${acl}`;
-    const reply = only(await context.run(prepare, { targets: [process] }), prepare);
-    const version = VERSION.exec(reply)?.[1];
-    if (version === undefined)
-      throw new ProtocolError(`unexpected reply to "${prepare}"`, { excerpt: reply });
-    prepared.set(process, Number(version));
-    onProgress?.({ phase: 'prepare', process, done: 1, total: 1 });
-    await runWindowed(
-      words.length,
-      concurrency,
-      async (index) => {
-        const line = `add acl @${version} ${acl} ${words[index]}`;
-        expectEmptyReply(only(await context.run(line, { targets: [process] }), line), line);
-      },
-      (done) => onProgress?.({ phase: 'add', process, done, total: words.length }),
-    );
-    return Number(version);
+  const results = await replaceVersioned(context, {
+    kind: 'acl',
+    target: acl,
+    onPhase: (phase, process) => onProgress?.({ phase, process, done: 1, total: 1 }),
+    stage: (process, version) =>
+      runWindowed(
+        words.length,
+        concurrency,
+        async (index) => {
+          const line = `add acl @${version} ${acl} ${words[index]}`;
+          expectEmptyReply(only(await context.run(line, { targets: [process] }), line), line);
+        },
+        (done) => onProgress?.({ phase: 'add', process, done, total: words.length }),
+      ),
   });
-  if (staged.some((outcome) => !outcome.ok)) {
-    // HAProxy has no `abort`: an uncommitted version is harmless, and clearing it frees its memory now.
-    // Each staged process is reported with its version, `committed: false` and whether it was cleared.
-    const clear = async (process: ProcessRef, version: number) => {
-      const line = `clear acl @${version} ${acl}`;
-      return context.executor
-        .run(line, { targets: [process] })
-        .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
-        .catch(() => false);
-    };
-    const report = await Promise.all(
-      staged.map(async (outcome): Promise<ProcessOutcome<StagedVersion>> => {
-        const version = prepared.get(outcome.process);
-        const cleared = version === undefined ? false : await clear(outcome.process, version);
-        if (!outcome.ok) return outcome;
-        return {
-          process: outcome.process,
-          ok: true,
-          value: { version: outcome.value, committed: false, cleared },
-        };
-      }),
-    );
-    // An abort rejects with the abort reason, as every call does; the staged versions were cleared.
-    if (context.options.signal?.aborted) throw context.options.signal.reason;
-    throw new AggregateProcessError(`replace acl ${acl} (nothing committed)`, report);
-  }
-  // Once every process staged everything, commit everywhere: the caller's signal no longer applies, so
-  // an abort can never leave one process committed and another not.
-  const committed = await forEachProcess(processes, async (process) => {
-    const version = (staged.find((outcome) => outcome.process === process) as { value: number }).value;
-    const line = `commit acl @${version} ${acl}`;
-    expectEmptyReply(only(await context.executor.run(line, { targets: [process] }), line), line);
-    onProgress?.({ phase: 'commit', process, done: 1, total: 1 });
-    return version;
-  });
-  if (committed.some((outcome) => !outcome.ok)) {
-    throw new AggregateProcessError(`commit acl ${acl}`, committed as ProcessOutcome<unknown>[]);
-  }
-  return {
-    count: patterns.length,
-    processes: committed.map((outcome) => ({
-      process: outcome.process,
-      version: outcome.ok ? outcome.value : 0,
-      committed: outcome.ok,
-    })),
-  };
+  return { count: patterns.length, processes: results };
 }
 
 /**

@@ -55,8 +55,8 @@ test('one ACL command bundles without the others', async () => {
   const code = await bundleImporting('plugin-acl', ['addAclEntry']);
   expect(code).toContain('add acl');
   for (const other of [
-    'prepare acl',
-    'commit acl',
+    'replaceVersioned',
+    'add acl @',
     'sync acl',
     'get acl',
     'clear acl',
@@ -71,17 +71,10 @@ test('one ACL command bundles without the others', async () => {
 test('one map command bundles without the others', async () => {
   const code = await bundleImporting('plugin-map', ['setMapEntry']);
   expect(code).toContain('set map');
-  for (const other of [
-    'prepare map',
-    'commit map',
-    'sync map',
-    'get map',
-    'clear map',
-    'del map',
-    'add map',
-  ]) {
+  for (const other of ['replaceVersioned', 'sync map', 'get map', 'clear map', 'del map', 'add map']) {
     expect(code, other).not.toContain(other);
   }
   const all = await bundleImporting('plugin-map', ['mapPlugin']);
-  for (const command of ['prepare map', 'get map', 'del map', 'set map']) expect(all).toContain(command);
+  for (const command of ['replaceVersioned', 'add map @', 'get map', 'del map', 'set map'])
+    expect(all).toContain(command);
 }, 60_000);

@@ -20,9 +20,8 @@ export type {
   MapReplaceResult,
   MapSyncOptions,
   MapSyncResult,
-  StagedVersion,
 } from './replace.js';
-export type { MapEntry, MapMatch } from '@haproxyadmin/sdk/plugin';
+export type { MapEntry, MapMatch, StagedVersion } from '@haproxyadmin/sdk/plugin';
 /** Thrown when an id names an ACL where a map is expected, or the reverse (they share one id space). */
 export { PatternKindError } from '@haproxyadmin/sdk/plugin';
 

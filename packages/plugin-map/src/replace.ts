@@ -9,11 +9,10 @@ import {
   InvalidArgumentError,
   type MapEntry,
   only,
-  type ProcessOutcome,
   type ProcessRef,
-  ProtocolError,
   parseMapEntries,
   quoteArgument,
+  replaceVersioned,
   resolvePatternId,
 } from '@haproxyadmin/sdk/plugin';
 import type { MapId } from './commands.js';
@@ -122,16 +121,6 @@ export function planSteps(
   return steps;
 }
 
-const VERSION = /New version created: (\d+)/;
-
-/** What a failed `replace` reports for a process that had staged everything: nothing was committed. */
-export interface StagedVersion {
-  readonly version: number;
-  readonly committed: false;
-  /** Whether the staged version was cleared (`clear map @<ver>`) to free its memory. */
-  readonly cleared: boolean;
-}
-
 /** Stage `pairs` as a new version on every process and commit only when every process staged everything. */
 export async function replaceMapEntries(
   context: CommandContext<MapReplaceOptions>,
@@ -147,73 +136,23 @@ export async function replaceMapEntries(
     maxRequestBytes,
   );
   const map = await resolvePatternId(context, id, 'map');
-  const processes = await context.processes();
-  const prepared = new Map<ProcessRef, number>();
-  const staged = await forEachProcess(processes, async (process) => {
-    const prepare = `prepare map ${map}`;
-    const reply = only(await context.run(prepare, { targets: [process] }), prepare);
-    const version = VERSION.exec(reply)?.[1];
-    if (version === undefined)
-      throw new ProtocolError(`unexpected reply to "${prepare}"`, { excerpt: reply });
-    prepared.set(process, Number(version));
-    onProgress?.({ phase: 'prepare', process, done: 1, total: 1 });
-    let done = 0;
-    for (const step of steps) {
-      const line =
-        'payload' in step ? `add map @${version} ${map}` : `add map @${version} ${map} ${step.words}`;
-      const payload = 'payload' in step ? step.payload : undefined;
-      expectEmptyReply(only(await context.run(line, { targets: [process], payload }), line), line);
-      done += step.count;
-      onProgress?.({ phase: 'add', process, done, total: pairs.length });
-    }
-    return Number(version);
+  const results = await replaceVersioned(context, {
+    kind: 'map',
+    target: map,
+    onPhase: (phase, process) => onProgress?.({ phase, process, done: 1, total: 1 }),
+    stage: async (process, version) => {
+      let done = 0;
+      for (const step of steps) {
+        const line =
+          'payload' in step ? `add map @${version} ${map}` : `add map @${version} ${map} ${step.words}`;
+        const payload = 'payload' in step ? step.payload : undefined;
+        expectEmptyReply(only(await context.run(line, { targets: [process], payload }), line), line);
+        done += step.count;
+        onProgress?.({ phase: 'add', process, done, total: pairs.length });
+      }
+    },
   });
-  if (staged.some((outcome) => !outcome.ok)) {
-    // HAProxy has no `abort`: an uncommitted version is harmless, and clearing it frees its memory now.
-    // Each staged process is reported with its version, `committed: false` and whether it was cleared.
-    const clear = async (process: ProcessRef, version: number) => {
-      const line = `clear map @${version} ${map}`;
-      return context.executor
-        .run(line, { targets: [process] })
-        .then((outcomes) => outcomes[0]?.ok === true && outcomes[0].value.trim() === '')
-        .catch(() => false);
-    };
-    const report = await Promise.all(
-      staged.map(async (outcome): Promise<ProcessOutcome<StagedVersion>> => {
-        const version = prepared.get(outcome.process);
-        const cleared = version === undefined ? false : await clear(outcome.process, version);
-        if (!outcome.ok) return outcome;
-        return {
-          process: outcome.process,
-          ok: true,
-          value: { version: outcome.value, committed: false, cleared },
-        };
-      }),
-    );
-    // An abort rejects with the abort reason, as every call does; the staged versions were cleared.
-    if (context.options.signal?.aborted) throw context.options.signal.reason;
-    throw new AggregateProcessError(`replace map ${map} (nothing committed)`, report);
-  }
-  // Once every process staged everything, commit everywhere: the caller's signal no longer applies, so
-  // an abort can never leave one process committed and another not.
-  const committed = await forEachProcess(processes, async (process) => {
-    const outcome = staged.find((item) => item.process === process);
-    const version = outcome?.ok ? outcome.value : 0;
-    const line = `commit map @${version} ${map}`;
-    expectEmptyReply(only(await context.executor.run(line, { targets: [process] }), line), line);
-    onProgress?.({ phase: 'commit', process, done: 1, total: 1 });
-    return version;
-  });
-  if (committed.some((outcome) => !outcome.ok))
-    throw new AggregateProcessError(`commit map ${map}`, committed);
-  return {
-    count: pairs.length,
-    processes: committed.map((outcome) => ({
-      process: outcome.process,
-      version: outcome.ok ? outcome.value : 0,
-      committed: outcome.ok,
-    })),
-  };
+  return { count: pairs.length, processes: results };
 }
 
 /**

@@ -6,6 +6,12 @@ export { defineCommand, definePlugin, type PluginSpec } from './define.js';
 export { createCommandContext, executeCommand } from './execute.js';
 export { checkPlugins, installPlugins, RESERVED_NAMESPACES } from './install.js';
 export { expectEmptyReply, forEachProcess, only } from './helpers.js';
+export {
+  replaceVersioned,
+  type StagedVersion,
+  type VersionedReplaceProcessResult,
+  type VersionedReplaceSpec,
+} from './versioned-replace.js';
 // Parse helpers for the ACL/map/table outputs (from @haproxyadmin/protocol, re-declared in parsers.ts).
 export {
   type AclEntry,
