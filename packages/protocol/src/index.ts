@@ -32,3 +32,7 @@ export * from './parse-proc.js';
 export * from './parse-table.js';
 export * from './parse-errors.js';
 export * from './parse-weight.js';
+// sessions, resolvers, SSL (issue #8)
+export * from './parse-sessions.js';
+export * from './parse-resolvers.js';
+export * from './parse-ssl.js';

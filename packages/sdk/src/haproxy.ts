@@ -14,6 +14,24 @@ import type { DrainOptions, DrainResult } from './model/drain.js';
 import type { EventsOptions, HAProxyEvent } from './model/events.js';
 import type { ProcessServersConn } from './model/servers-state.js';
 import type { MetricValue } from './model/stat-object.js';
+import { type ReloadOptions, type ReloadResult, reload } from './features/reload.js';
+import {
+  clearTable,
+  listTables,
+  setTableEntry,
+  showTable,
+  type TableContents,
+  type TableInfo,
+  type TableSelector,
+} from './features/tables.js';
+import {
+  listResolvers,
+  listSessions,
+  type ProcessResolvers,
+  type Session,
+  shutdownSession,
+} from './features/sessions.js';
+import { SslApi } from './features/ssl.js';
 
 /** Where the processes are and how to talk to them. Sources may be mixed; at least one is required. */
 export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlugin[]>
@@ -268,9 +286,79 @@ export class HAProxy {
     return this.model.errors(iid, options);
   }
 
-  /** Every frontend, backend and server with aggregated and per-process stats, from one dump per process. */
-  snapshot(options?: CallOptions): Promise<Snapshot> {
+  /**
+   * Every frontend, backend and server with aggregated and per-process stats, from one dump per process.
+   * With a master CLI, old workers left by a reload are dumped too and labelled (`process.current`
+   * false, `role: 'old-worker'` in `perProcess`); `{ workers: 'current' }` leaves them out.
+   */
+  snapshot(options?: CallOptions & { workers?: 'current' | 'all' | undefined }): Promise<Snapshot> {
     return this.model.snapshot(options);
+  }
+
+  // ---- Runtime API extras (issue #8): reload, stick tables, sessions, resolvers, TLS. ----
+
+  /**
+   * Reload HAProxy through the master CLI and wait until `show proc` confirms it: resolves when a new
+   * worker is current (the client then talks to it, and to the old workers still serving), rejects with
+   * `ReloadFailedError` when HAProxy refused the new configuration (the old workers keep serving).
+   * @throws {UnsupportedError} without a `master` source.
+   */
+  reload(options?: ReloadOptions): Promise<ReloadResult> {
+    return reload(this.executor, options);
+  }
+
+  /** `show table`: every stick table, `used` summed over the current processes. */
+  tables(options?: CallOptions): Promise<TableInfo[]> {
+    return listTables(this.executor, options);
+  }
+
+  /**
+   * `show table <name>` (optionally `{ key }` or `{ filter: { data, op, value } }`): entries merged by
+   * key over the current processes (counters summed), each process's copy in `perProcess`.
+   * @throws {NotFoundError} for an unknown table.
+   */
+  table(name: string, selector?: TableSelector, options?: CallOptions): Promise<TableContents> {
+    return showTable(this.executor, name, selector, options);
+  }
+
+  /** `set table <name> key <key> data.<type> <value>…` on every current process. */
+  setTableEntry(
+    name: string,
+    key: string | number,
+    data?: Readonly<Record<string, number | bigint>>,
+    options?: CallOptions,
+  ): Promise<void> {
+    return setTableEntry(this.executor, name, key, data, options);
+  }
+
+  /** `clear table <name> [key <k> | data filters]` on every current process (no selector: every unused entry). */
+  clearTable(name: string, selector?: TableSelector, options?: CallOptions): Promise<void> {
+    return clearTable(this.executor, name, selector, options);
+  }
+
+  /** `show sess` on every process (old workers included), each stream labelled with its process. */
+  sessions(options?: CallOptions): Promise<Session[]> {
+    return listSessions(this.executor, options);
+  }
+
+  /**
+   * `shutdown session <ptr>`: a session from `sessions()` (its process only) or a bare pointer (every
+   * process asked). @throws {NotFoundError} when no process has it.
+   */
+  shutdownSession(session: string | Pick<Session, 'ptr' | 'process'>, options?: CallOptions): Promise<void> {
+    return shutdownSession(this.executor, session, options);
+  }
+
+  /** `show resolvers [<section>]` per current process (nameserver counters). */
+  resolvers(section?: string, options?: CallOptions): Promise<ProcessResolvers[]> {
+    return listResolvers(this.executor, section, options);
+  }
+
+  #ssl: SslApi | undefined;
+
+  /** TLS certificates, crt-lists and OCSP responses (`show ssl cert`, `set/commit/abort ssl cert`, …). */
+  get ssl(): SslApi {
+    return (this.#ssl ??= new SslApi(this.executor));
   }
 
   // ---- servers, drain, events (issue #8) ----

@@ -48,3 +48,17 @@ export type {
   ServerConnections,
   ServerStateEntry,
 } from './model/servers-state.js';
+// runtime API extras (issue #8): reload, stick tables, sessions, resolvers, TLS, HTTP stats
+export { ReloadFailedError, type ReloadOptions, type ReloadResult } from './features/reload.js';
+export type {
+  ProcessTableEntry,
+  TableContents,
+  TableDataFilter,
+  TableEntry,
+  TableFilterOperator,
+  TableInfo,
+  TableSelector,
+} from './features/tables.js';
+export type { ProcessResolvers, Session } from './features/sessions.js';
+export { SslApi, type SslCertDetails, type SslCerts } from './features/ssl.js';
+export type { PerProcess } from './features/run.js';

@@ -19,7 +19,15 @@ import type {
   TransportRequest,
 } from '../transport/types.js';
 import { mapLimit } from './limit.js';
-import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions, Targets } from './types.js';
+import type {
+  CallOptions,
+  Executor,
+  MasterChannel,
+  ProcessOutcome,
+  ProcessRef,
+  RunOptions,
+  Targets,
+} from './types.js';
 
 /** Options of {@link createExecutor} beyond {@link ConnectOptions}. */
 export interface ExecutorOptions {
@@ -125,6 +133,7 @@ class MasterSource {
     private readonly timeoutMs: number,
   ) {
     this.endpoint = formatEndpoint(endpoint);
+    (this.channel as { endpoint: string }).endpoint = this.endpoint;
     this.transport = transportFor(endpoint, 'master', () => {
       this.stale = true;
     });
@@ -133,6 +142,27 @@ class MasterSource {
   markStale(): void {
     this.stale = true;
   }
+
+  /** The master itself, for `show proc` and `reload`. */
+  readonly channel: MasterChannel = {
+    endpoint: '',
+    send: async (line, options = {}) => {
+      const reply = await this.wrap(this.transport).send({
+        line,
+        signal: options.signal,
+        timeout: options.timeout ?? this.timeoutMs,
+        oneshot: options.oneshot,
+        idempotent: false,
+      });
+      return reply.text;
+    },
+    refresh: async (options = {}) => {
+      // Wait for a refresh in flight (it may have read the list before the change), then read again.
+      await this.refreshing?.catch(() => {});
+      this.stale = true;
+      await this.ensureFresh(options.signal);
+    },
+  };
 
   async ensureFresh(signal: AbortSignal | undefined): Promise<void> {
     if (!this.stale) return;
@@ -409,7 +439,7 @@ class DefaultExecutor implements Executor {
 
   constructor(
     private readonly standalone: readonly Target[],
-    private readonly masters: readonly MasterSource[],
+    private readonly masterSources: readonly MasterSource[],
     private readonly closeTransports: () => Promise<void>,
     private readonly concurrency: number,
   ) {}
@@ -421,7 +451,7 @@ class DefaultExecutor implements Executor {
     if (this.closed) throw new ClientClosedError();
     const failed: Array<{ ref: ProcessRef; error: Error }> = [];
     await Promise.all(
-      this.masters.map(async (master) => {
+      this.masterSources.map(async (master) => {
         try {
           await master.ensureFresh(signal);
         } catch (error) {
@@ -445,7 +475,7 @@ class DefaultExecutor implements Executor {
     );
     if (this.closed) throw new ClientClosedError();
     const failedKeys = new Set(failed.map((entry) => entry.ref.key));
-    const targets = [...this.standalone, ...this.masters.flatMap((master) => master.targets)].filter(
+    const targets = [...this.standalone, ...this.masterSources.flatMap((master) => master.targets)].filter(
       (target) => !failedKeys.has(target.ref.key),
     );
     return { targets, failed };
@@ -462,7 +492,7 @@ class DefaultExecutor implements Executor {
     if (this.closed) return Promise.reject(new ClientClosedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     const work =
-      this.masters.length === 0
+      this.masterSources.length === 0
         ? this.fanOut(this.standalone, [], line, options)
         : this.runMastered(line, options);
     return (signal ? raceAbort(work, signal) : work).then((outcomes) => {
@@ -546,7 +576,11 @@ class DefaultExecutor implements Executor {
   }
 
   private staleMasterOf(target: Target): void {
-    for (const master of this.masters) if (master.targets.includes(target)) master.markStale();
+    for (const master of this.masterSources) if (master.targets.includes(target)) master.markStale();
+  }
+
+  masters(): readonly MasterChannel[] {
+    return this.masterSources.map((master) => master.channel);
   }
 
   close(): Promise<void> {

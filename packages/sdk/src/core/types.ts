@@ -66,4 +66,23 @@ export interface Executor {
   run(line: string, options?: RunOptions): Promise<ProcessOutcome<string>[]>;
   /** Close every connection. Idempotent. */
   close(): Promise<void>;
+  /**
+   * The master CLI sources (empty or absent without `master`): commands for the master process
+   * itself (`show proc`, `reload`). Optional so that custom executors need not implement it.
+   */
+  masters?(): readonly MasterChannel[];
+}
+
+/** A master CLI, for the commands the master runs itself. */
+export interface MasterChannel {
+  /** The master CLI socket (`unix:///run/haproxy-master.sock`). */
+  readonly endpoint: string;
+  /**
+   * Send one line to the master itself and resolve with its raw reply (unclassified). With
+   * `oneshot`, a dedicated connection is used and read until the master closes it: `reload` of 2.6
+   * answers nothing (`''`) and closes, 2.7+ answers `Success=1|0…` then closes.
+   */
+  send(line: string, options?: CallOptions & { oneshot?: boolean | undefined }): Promise<string>;
+  /** Read `show proc` again now and replace the worker list (after a reload). */
+  refresh(options?: CallOptions): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { serializeCommand } from '@haproxyadmin/protocol';
+import { type CapturedError, parseErrors, serializeCommand } from '@haproxyadmin/protocol';
 import { settle } from '../core/settle.js';
 import type { CallOptions, ProcessRef } from '../core/types.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
@@ -24,9 +24,16 @@ export interface ProcessInfo {
   readonly info: Readonly<InfoRecord>;
 }
 
-/** One process's `show errors` output, split in lines. */
+/** One process's `show errors`: the captured errors (parsed by protocol's `parseErrors`) and the raw lines. */
 export interface ProcessErrors {
   readonly process: ProcessRef;
+  /** When the report was produced (`25/Nov/2026:12:33:02.586`). */
+  readonly capturedAt: string;
+  /** `Total events captured` on this process (over every proxy, not only the listed ones). */
+  readonly total: number;
+  /** Each captured error: date, direction, proxy, peer, server, source, positions, dump. */
+  readonly errors: readonly CapturedError[];
+  /** The reply, split in lines. */
   readonly lines: readonly string[];
 }
 
@@ -257,10 +264,16 @@ export class HAProxyModel {
       timeout: options?.timeout,
     });
     const texts = settle(line, outcomes);
-    return texts.map((text, index) => ({
-      process: outcomes[index]!.process,
-      lines: text.replace(/\n+$/, '').split('\n'),
-    }));
+    return texts.map((text, index) => {
+      const report = parseErrors(text);
+      return {
+        process: outcomes[index]!.process,
+        capturedAt: report.capturedAt,
+        total: report.total,
+        errors: report.errors,
+        lines: text.replace(/\n+$/, '').split('\n'),
+      };
+    });
   }
 
   /** `show servers conn [<backend>]` on every current process, parsed (issue #8). */
@@ -286,8 +299,15 @@ export class HAProxyModel {
     return new EventStream(this.context, options);
   }
 
-  async snapshot(options?: CallOptions): Promise<Snapshot> {
-    return new Snapshot(this.context, await this.context.statDumps('*', 'all', options));
+  async snapshot(options?: CallOptions & { workers?: 'current' | 'all' | undefined }): Promise<Snapshot> {
+    const workers = options?.workers ?? 'all';
+    if (workers !== 'current' && workers !== 'all') {
+      throw new InvalidArgumentError("workers must be 'current' or 'all'", {
+        argument: 'workers',
+        value: workers,
+      });
+    }
+    return new Snapshot(this.context, await this.context.statDumps('*', workers, options));
   }
 }
 

@@ -48,6 +48,16 @@ export interface FakeCluster {
    * a failed reload and keeps the old processes.
    */
   reload(config?: string): Promise<void>;
+  /**
+   * The configuration the next reload loads when none is passed (what a master CLI `reload` reads
+   * from disk): use it to change the config before `reload` through the master CLI.
+   */
+  setConfig(config: string): void;
+  /**
+   * Make the next reload fail like a refused configuration: the reload counter and `[failed: N]`
+   * increase in `show proc`, the current workers keep serving.
+   */
+  failNextReload(): void;
   /** Arm a fault on the master CLI itself (e.g. `refuse-connections`, `close-mid-reply`). */
   injectMaster(fault: Fault): void;
   /** Reset every process (state, handlers, faults and calls) and the master's faults. */
@@ -137,8 +147,17 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
 
   const masterConnections = new Set<Socket>();
   let master: Server | undefined;
-  const reload = async (newConfig?: string) => {
+  let pendingConfig: string | undefined;
+  let failNext = false;
+  const reload = async (requested?: string) => {
     reloads += 1;
+    if (failNext) {
+      failNext = false;
+      failedReloads += 1;
+      return;
+    }
+    const newConfig = requested ?? pendingConfig;
+    pendingConfig = undefined;
     if (newConfig !== undefined) {
       try {
         const { parseConfig } = await import('./config-parser.js');
@@ -219,6 +238,12 @@ export async function createFakeCluster(options: FakeClusterOptions = {}): Promi
       return failedReloads;
     },
     reload,
+    setConfig: (text) => {
+      pendingConfig = text;
+    },
+    failNextReload: () => {
+      failNext = true;
+    },
     injectMaster: (fault) => {
       if (!cli) throw new Error('injectMaster: the cluster has no master CLI (master: true)');
       cli.faults.add(fault);

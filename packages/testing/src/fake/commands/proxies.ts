@@ -133,9 +133,11 @@ export const PROXY_COMMANDS: BuiltinCommand[] = [
     level: 'operator',
     handle(context) {
       const name = context.args[2];
-      if (name && !['request', 'response'].includes(name)) {
-        const iid = name.startsWith('#') ? Number(name.slice(1)) : undefined;
-        const known = context.state.proxies.some((proxy) => proxy.name === name || proxy.iid === iid);
+      if (name) {
+        // 2.6: a proxy name, else atoi() of the word; only 0 is refused (`99`, `-1`, `12abc` pass,
+        // `request` alone does not).
+        const atoi = Number(/^\s*([+-]?\d+)/.exec(name)?.[1] ?? 0);
+        const known = context.state.proxies.some((proxy) => proxy.name === name) || atoi !== 0;
         if (!known) return err('No such proxy.');
       }
       return { text: `Total events captured on [${formatDate(context.now)}] : 0\n\n` };
@@ -161,6 +163,7 @@ export const PROXY_COMMANDS: BuiltinCommand[] = [
     level: 'admin',
     handle(context) {
       const id = (context.args[2] ?? '').toLowerCase();
+      if (!/^0x[0-9a-f]+$/.test(id)) return err("Session pointer expected (use 'show sess').");
       const entry = context.process.sessions.find((candidate) => `0x${candidate.id.toString(16)}` === id);
       if (!entry) return err("No such session (use 'show sess').");
       entry.kill();

@@ -1,5 +1,6 @@
 import { type CommandContext, err, OK, type Reply } from '../command.js';
 import type { StickTableState, TableEntry } from '../state.js';
+import { SSL_COMMANDS } from './ssl.js';
 import type { BuiltinCommand } from './types.js';
 
 function tableOf(context: CommandContext, name: string | undefined): StickTableState | undefined {
@@ -114,6 +115,8 @@ export const TABLE_COMMANDS: BuiltinCommand[] = [
       if (!table) return err('No such table');
       const entries = filterEntries(context.args.slice(3), table);
       if ('text' in entries) return entries;
+      // 2.6 prints nothing at all, not even the header, for a `key` that is absent.
+      if (entries.length === 0 && context.args[3] === 'key') return { text: '\n' };
       const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const lines = sorted.map(
         (entry) => `${entryLine(context, table, entry, table.entries.indexOf(entry))}\n`,
@@ -141,10 +144,15 @@ export const TABLE_COMMANDS: BuiltinCommand[] = [
         const type = context.args[i]!.replace(/^data\./, '');
         if (!context.args[i]!.startsWith('data.'))
           return err('Optional argument only supports "data.<store_data_type>"');
+        if (!DATA_ORDER.includes(type)) return err('Unknown data type');
         if (!table.store.some((store) => store.replace(/\(.*$/, '') === type)) {
           return err('Data type not stored in this table');
         }
-        entry.data[type] = Number(context.args[i + 1] ?? 0);
+        // 2.6 reads the value with strtoll-like rules but refuses a missing or non-numeric one.
+        const value = context.args[i + 1];
+        if (value === undefined || !/^[-+]?\d+$/.test(value))
+          return err('Require a valid integer value to store');
+        entry.data[type] = Number(value);
       }
       return OK;
     },
@@ -161,4 +169,6 @@ export const TABLE_COMMANDS: BuiltinCommand[] = [
       return OK;
     },
   },
+  // SSL and resolvers (registered with the tables: the runtime-API extras of issue #8).
+  ...SSL_COMMANDS,
 ];

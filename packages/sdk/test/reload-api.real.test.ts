@@ -1,0 +1,107 @@
+/**
+ * `hap.reload()` on a real HAProxy 2.6.12 in master-worker mode: 2.6's `reload` answers nothing and
+ * closes the master connection, so the outcome comes from `show proc` (new worker, `[failed: N]`).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { createConnection, type Socket } from 'node:net';
+import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
+import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { HAProxy, ReloadFailedError, UnsupportedError } from '../src/index.js';
+
+const CONFIG = `
+global
+    stats socket \${dir}/admin.sock mode 600 level admin
+    stats timeout 30s
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:\${port:fe}
+    default_backend be_app
+backend be_app
+    server s1 127.0.0.1:\${port:web} weight 10
+`;
+
+describeWithHAProxy('hap.reload() on a real master-worker HAProxy 2.6', () => {
+  let real: RealHAProxy;
+  let hap: HAProxy;
+  let held: Socket | undefined;
+
+  beforeAll(async () => {
+    real = await startHAProxy({ master: true, config: CONFIG });
+    hap = await HAProxy.connect({ master: real.masterSocket!, timeout: 5000 });
+  });
+  afterAll(async () => {
+    held?.destroy();
+    await hap?.close();
+    await real?.stop();
+  });
+
+  it('reloads: a new current worker, the old one reported, the client re-discovers', async () => {
+    const [before] = await hap.processIds();
+    // Keep the old worker alive as an "old worker" with an open CLI connection.
+    held = createConnection(`${real.dir}/admin.sock`);
+    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
+    held.write('prompt\n');
+    await new Promise((resolve) => held!.once('data', resolve));
+
+    const result = await hap.reload({ timeout: 15_000 });
+    expect(result.ok).toBe(true);
+    expect(result.oldWorkers).toEqual([before]);
+    expect(result.newWorkers).toHaveLength(1);
+    expect(result.newWorkers[0]).not.toBe(before);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(result.processes.find((p) => p.current)?.pid).toBe(result.newWorkers[0]);
+    expect(result.processes.find((p) => !p.current)?.pid).toBe(before);
+    // Commands now reach the new worker.
+    expect(await hap.processIds()).toEqual(result.newWorkers);
+    // Old worker kept apart in a snapshot, left out with workers: 'current'.
+    const all = await hap.snapshot();
+    const server = all.servers.find((s) => s.name === 's1')!;
+    expect(server.perProcess.map(({ process }) => process.role).sort()).toEqual(['old-worker', 'worker']);
+    const current = await hap.snapshot({ workers: 'current' });
+    expect(
+      current.servers.find((s) => s.name === 's1')!.perProcess.map(({ process }) => process.role),
+    ).toEqual(['worker']);
+    held.destroy();
+    held = undefined;
+  });
+
+  it('a refused configuration rejects with ReloadFailedError; the workers keep serving', async () => {
+    const [worker] = await hap.processIds();
+    const path = real.processes[0]!.configPath;
+    const good = await readFile(path, 'utf8');
+    await writeFile(path, good.replace('global\n', 'global\n    bogus_keyword 1\n'));
+    try {
+      const error = await hap.reload({ timeout: 15_000 }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(ReloadFailedError);
+      const failed = error as ReloadFailedError;
+      expect(failed.code).toBe('HAPROXY_ERR_RELOAD_FAILED');
+      expect(failed.failedReloads).toBe(1);
+      expect(failed.workers).toEqual([worker]);
+      expect(failed.message).toMatch(/reload refused by unix:\/\/.*master\.sock/);
+      expect(await hap.processIds()).toEqual([worker]);
+    } finally {
+      await writeFile(path, good);
+    }
+    // A good reload afterwards works (and resets the failure counter).
+    const result = await hap.reload({ timeout: 15_000 });
+    expect(result.newWorkers[0]).not.toBe(worker);
+  });
+
+  it('without a master source: UnsupportedError, nothing sent', async () => {
+    const direct = await HAProxy.connect({ socketFile: `${real.dir}/admin.sock` });
+    try {
+      await expect(direct.reload()).rejects.toBeInstanceOf(UnsupportedError);
+      await expect(direct.reload()).rejects.toThrow(/reload needs a master CLI/);
+    } finally {
+      await direct.close();
+    }
+  });
+});
