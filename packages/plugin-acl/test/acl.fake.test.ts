@@ -2,7 +2,7 @@
  * The ACL plugin against the fake HAProxy cluster of @haproxyadmin/testing (no HAProxy needed).
  */
 import { HAProxy } from '@haproxyadmin/sdk';
-import { AggregateProcessError } from '@haproxyadmin/sdk/plugin';
+import { AggregateProcessError, NotFoundError } from '@haproxyadmin/sdk/plugin';
 import { command, err } from '@haproxyadmin/testing';
 import { setupFakeCluster } from '@haproxyadmin/testing/vitest';
 import { describe, expect, test } from 'vitest';
@@ -36,6 +36,24 @@ frontend fe
       });
       for (const fake of cluster.current.processes) {
         expect((await fake.send(`show acl ${paths}`)).replace(/0x[0-9a-f]+ /g, '')).toBe('/a\n/d e\n/f\n\n');
+      }
+    } finally {
+      await hap.close();
+    }
+  });
+
+  test('an unknown id or file is a NotFoundError, for reads as for writes', async () => {
+    const hap = await connect();
+    try {
+      for (const call of [
+        () => hap.acl.show(99),
+        () => hap.acl.show('/no/such.acl'),
+        () => hap.acl.add(99, '/x'),
+        () => hap.acl.get('/no/such.acl', '/x'),
+      ]) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(NotFoundError);
+        expect((error as NotFoundError).kind).toBe('acl');
       }
     } finally {
       await hap.close();

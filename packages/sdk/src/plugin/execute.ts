@@ -1,4 +1,4 @@
-import { HAProxyError, InvalidArgumentError } from '@haproxyadmin/protocol';
+import { CommandFailedError, HAProxyError, InvalidArgumentError } from '@haproxyadmin/protocol';
 import { settle } from '../core/settle.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions } from '../core/types.js';
 import { InconsistentDataError, NotFoundError, SocketTimeoutError } from '../errors.js';
@@ -140,6 +140,30 @@ async function sendToOne(
   return last;
 }
 
+/** HAProxy's replies for an object that does not exist, and the kind each names. */
+const NOT_FOUND: ReadonlyArray<[RegExp, string]> = [
+  [/^Unknown ACL identifier/, 'acl'],
+  [/^Unknown map identifier/, 'map'],
+  [/^No such backend\./, 'backend'],
+  [/^No such server\./, 'server'],
+  [/^No such frontend\./, 'frontend'],
+  [/^No such proxy\./, 'proxy'],
+  [/^No such table/, 'table'],
+];
+
+/** A `CommandFailedError` whose reply says the object does not exist becomes a `NotFoundError`. */
+function notFound(error: Error, args: readonly unknown[]): Error {
+  if (!(error instanceof CommandFailedError)) return error;
+  const text = error.response.trim();
+  const match = NOT_FOUND.find(([pattern]) => pattern.test(text));
+  if (!match) return error;
+  const lookup = args.length > 0 ? String(args[0]) : error.command;
+  return new NotFoundError(match[1], lookup, {
+    message: `${error.message} (${match[1]} not found)`,
+    cause: error,
+  });
+}
+
 /** Run a command defined by data: serialize, fan out, parse every reply, merge. */
 export async function runLineCommand(
   spec: LineSpec,
@@ -156,7 +180,7 @@ export async function runLineCommand(
       : await context.run(line, { ...runOptions, targets: fanout });
   const parse = spec.parse as (reply: string, args: unknown, meta: ReplyMeta) => unknown;
   const parsed: ProcessOutcome<unknown>[] = outcomes.map((outcome) => {
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) return { process: outcome.process, ok: false, error: notFound(outcome.error, args) };
     try {
       return {
         process: outcome.process,
