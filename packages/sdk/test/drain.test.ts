@@ -14,7 +14,8 @@ import {
 } from '../src/index.js';
 import { SERVERS_TARGETS, type ServersTarget, statEverywhere } from './servers-extra-targets.js';
 
-const total = (values: readonly (string | undefined)[]) => values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+const total = (values: readonly (string | undefined)[]) =>
+  values.reduce((sum, value) => sum + Number(value ?? 0), 0);
 
 for (const factory of SERVERS_TARGETS) {
   (factory.available ? describe : describe.skip)(`drain: ${factory.name}`, () => {
@@ -45,7 +46,7 @@ for (const factory of SERVERS_TARGETS) {
       await target.hold(5);
       expect(await sessions()).toBe(5);
       const progress: DrainProgress[] = [];
-      let sawDrain: string[] | undefined;
+      let sawDrain: (string | undefined)[] | undefined;
       const done = d1.drain({
         timeout: 15_000,
         pollInterval: 50,
@@ -67,7 +68,8 @@ for (const factory of SERVERS_TARGETS) {
       // progress: starts at 5, never grows, ends at 0, with a count per process
       expect(progress[0]!.sessions).toBe(5);
       expect(progress.at(-1)!.sessions).toBe(0);
-      for (let i = 1; i < progress.length; i++) expect(progress[i]!.sessions).toBeLessThanOrEqual(progress[i - 1]!.sessions);
+      for (let i = 1; i < progress.length; i++)
+        expect(progress[i]!.sessions).toBeLessThanOrEqual(progress[i - 1]!.sessions);
       expect(progress[0]!.perProcess).toHaveLength(n);
       expect(progress[0]!.perProcess.reduce((sum, entry) => sum + entry.sessions, 0)).toBe(5);
       expect(new Set(progress[0]!.perProcess.map((entry) => entry.server))).toEqual(new Set(['be_drain/d1']));
@@ -92,7 +94,9 @@ for (const factory of SERVERS_TARGETS) {
 
     it('deadline with force: false: DrainTimeoutError, the server stays in DRAIN', async () => {
       await target.hold(2);
-      const error = await d1.drain({ timeout: 200, pollInterval: 50, force: false }).catch((caught: unknown) => caught);
+      const error = await d1
+        .drain({ timeout: 200, pollInterval: 50, force: false })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DrainTimeoutError);
       expect((error as DrainTimeoutError).remainingSessions).toBe(2);
       expect((error as DrainTimeoutError).code).toBe('HAPROXY_ERR_DRAIN_TIMEOUT');
@@ -145,7 +149,11 @@ for (const factory of SERVERS_TARGETS) {
       await target.hold(2, 'fe_drain');
       await target.hold(2, 'fe_other');
       const progress: number[] = [];
-      const done = hap.drainServer('d1', { timeout: 10_000, pollInterval: 50, onProgress: (update) => progress.push(update.sessions) });
+      const done = hap.drainServer('d1', {
+        timeout: 10_000,
+        pollInterval: 50,
+        onProgress: (update) => progress.push(update.sessions),
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await statEverywhere(target, 'be_other', 'd1', 'status')).toEqual(Array(n).fill('DRAIN'));
       expect(await status()).toEqual(Array(n).fill('DRAIN'));
@@ -164,7 +172,9 @@ for (const factory of SERVERS_TARGETS) {
       expect(await statEverywhere(target, 'be_other', 'd1', 'status')).toEqual(Array(n).fill('MAINT'));
       expect(await status()).toEqual(Array(n).fill('no check'));
       await expect(hap.drainServer('nosuch', { timeout: 100 })).rejects.toBeInstanceOf(NotFoundError);
-      await expect(hap.drainServer('bad name', { timeout: 100 })).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(hap.drainServer('bad name', { timeout: 100 })).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
     });
   });
 }

@@ -31,6 +31,16 @@ backend be
 backend be_static
     balance first
     server f1 127.0.0.1:\${port:f1}
+backend be_map
+    balance source
+    server f1 127.0.0.1:\${port:f1}
+backend be_consistent
+    balance source
+    hash-type consistent
+    server f1 127.0.0.1:\${port:f1}
+backend be_static_rr
+    balance static-rr
+    server f1 127.0.0.1:\${port:f1}
 `;
 
 /** Commands in order; state carries over from one to the next. */
@@ -103,6 +113,19 @@ export const SERVER_SCRIPT: readonly string[] = [
   'add server nosuch/x 127.0.0.1:26997',
   'add server be/d4',
   'add server be_static/d5 127.0.0.1:26996',
+  'add server be_map/d5 127.0.0.1:26996',
+  'add server be_consistent/d5 127.0.0.1:26996',
+  'add server be_static_rr/d5 127.0.0.1:26996',
+  'add server be/n9 127.0.0.1:3 id 1',
+  'add server be/n9 127.0.0.1:3 id 0',
+  'add server be/n9 127.0.0.1:3 id abc',
+  'add server be/n8 127.0.0.1:3 weight 300',
+  'add server be/n8 127.0.0.1:3 agent-check',
+  'add server be/n2 127.0.0.1:80 cookie abc',
+  'add server be/n1 127.0.0.1:80 weight 0 id 40',
+  'set server be/n1 ssl off',
+  'show servers state be',
+  'del server be/n1',
   'show servers state be',
   'enable server be/d3',
   'enable health be/d3',
@@ -120,6 +143,10 @@ export const SERVER_SCRIPT: readonly string[] = [
 
 /** Remove what differs between two runs: time since last change, check durations. */
 export function normalise(command: string, reply: string): string {
+  if (command.startsWith('add server')) {
+    // HAProxy names the configuration file and line of a server holding an id.
+    return reply.replace(/ already used at \S+:\d+ /, ' already used at <config> ');
+  }
   if (command.startsWith('show servers state')) {
     // srv_time_since_last_change (10th column) depends on timing.
     return reply

@@ -99,8 +99,8 @@ export class Backend extends StatObject {
     return addServer(this.context, this.name, name, address, options);
   }
 
-  /** Remove the server `name` (see `Server#delete()`). */
-  deleteServer(name: string, options?: DeleteServerOptions): Promise<void> {
+  /** Remove the server `name` (see `Server#delete()`). @throws {NotFoundError} */
+  async deleteServer(name: string, options?: DeleteServerOptions): Promise<void> {
     validateName(name, 'server');
     return deleteServers(this.context, this.name, name, options);
   }

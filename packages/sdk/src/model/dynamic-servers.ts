@@ -62,8 +62,6 @@ export interface AddServerOptions extends CallOptions {
   slowstart?: number | undefined;
   /** `id`: a fixed server id. */
   id?: number | undefined;
-  /** `cookie` value. */
-  cookie?: string | undefined;
   /** `ssl`, with `verify none|required`. */
   ssl?: boolean | undefined;
   verify?: 'none' | 'required' | undefined;
@@ -105,13 +103,11 @@ const OTHER_KEYS = new Set([
   'checkAddress',
   'agentAddress',
   'agentSend',
-  'cookie',
   'verify',
   'enable',
   'signal',
   'timeout',
 ]);
-const COOKIE = /^[A-Za-z0-9_.:-]+$/;
 
 /** Validate `add server` arguments and build the keyword list (nothing is sent on error). */
 export function addServerWords(address: unknown, options: AddServerOptions): string[] {
@@ -156,15 +152,6 @@ export function addServerWords(address: unknown, options: AddServerOptions): str
       });
     }
     words.push('agent-send', options.agentSend);
-  }
-  if (options.cookie !== undefined) {
-    if (typeof options.cookie !== 'string' || !COOKIE.test(options.cookie)) {
-      throw new InvalidArgumentError('cookie must be letters, digits, -, _, . or :', {
-        argument: 'cookie',
-        value: options.cookie,
-      });
-    }
-    words.push('cookie', options.cookie);
   }
   if (options.verify !== undefined) {
     if (options.verify !== 'none' && options.verify !== 'required') {

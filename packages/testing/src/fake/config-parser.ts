@@ -397,6 +397,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       case 'balance':
         proxy.balance = words[1] ?? 'roundrobin';
         break;
+      case 'hash-type':
+        proxy.hashType = words[1] ?? 'map-based';
+        break;
       case 'maxconn':
         proxy.maxconn = Number(words[1]) || 0;
         break;

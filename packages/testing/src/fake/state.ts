@@ -109,6 +109,8 @@ export interface ServerState {
   sslConfigured?: boolean;
   /** `srv_use_ssl`. */
   useSsl?: boolean;
+  /** The id was given (`id <n>`): `srv_f_forced_id`. */
+  forcedId?: boolean;
   agent: {
     configured: boolean;
     enabled: boolean;
@@ -134,6 +136,8 @@ export interface ProxyState {
   backend: boolean;
   mode: 'http' | 'tcp';
   balance: string;
+  /** `hash-type` (`map-based` by default; `consistent` hashing supports dynamic servers). */
+  hashType?: string;
   /** Frontend maxconn (defaults to the global maxconn). */
   maxconn: number;
   /** Backend `fullconn`, computed like HAProxy does when not set. */

@@ -255,6 +255,37 @@ const ADD_SERVER_WITH_VALUE = new Set([
   'pool-max-conn',
 ]);
 
+/** Whether the backend's algorithm accepts servers at run time (not static-rr nor map-based hashing). */
+function dynamicBalance(proxy: ProxyState): boolean {
+  const algorithm = proxy.balance.replace(/\(.*$/, '');
+  if (algorithm === 'static-rr') return false;
+  const hashed = ['source', 'uri', 'url_param', 'hdr', 'rdp-cookie'].includes(algorithm);
+  return !hashed || proxy.hashType === 'consistent';
+}
+
+/** What HAProxy 2.6 refuses in `add server` keywords once they parse (texts from 2.6.12). */
+function refuseDynamicKeywords(proxy: ProxyState, name: string, words: string[]): Reply | undefined {
+  const value = (keyword: string) => {
+    const at = words.indexOf(keyword);
+    return at < 0 ? undefined : (words[at + 1] ?? '');
+  };
+  if (words.includes('cookie')) return err("'cookie' option is not accepted for dynamic server");
+  const id = value('id');
+  if (id !== undefined) {
+    const number = Number(id);
+    if (!/^\d+$/.test(id) || number <= 0) return err("'id' : custom id has to be > 0.");
+    const owner = proxy.servers.find((server) => server.id === number);
+    // HAProxy names the configuration line of the owner; the fake has no file, so it says `config`.
+    if (owner) return err(`'id' : custom id ${number} already used at config:0 ('server ${owner.name}').`);
+  }
+  const weight = value('weight');
+  if (weight !== undefined && !(Number(weight) >= 0 && Number(weight) <= 256))
+    return err(`weight of server ${name} is not within 0 and 256 (${weight})..`);
+  if (words.includes('agent-check') && value('agent-port') === undefined)
+    return err(`server ${name} does not have agent port. Agent check has been disabled.`);
+  return undefined;
+}
+
 function addServer(context: CommandContext): Reply {
   const target = context.args[2] ?? '';
   const slash = target.indexOf('/');
@@ -264,6 +295,8 @@ function addServer(context: CommandContext): Reply {
   const name = target.slice(slash + 1);
   const address = context.args[3];
   if (!name || !address) return err("'server' expects <name> and <addr>[:<port>] as arguments.");
+  if (!dynamicBalance(proxy))
+    return errSingle('Backend must use a dynamic load balancing to support dynamic servers.');
   const words = context.args.slice(4);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -271,10 +304,15 @@ function addServer(context: CommandContext): Reply {
     if (ADD_SERVER_WITH_VALUE.has(word)) i++;
   }
   if (findServer(proxy, name)) return err('Already exists a server with the same name in backend.');
+  const refused = refuseDynamicKeywords(proxy, name, words);
+  if (refused) return refused;
   // HAProxy gives a dynamic server the first unused id.
   let id = 1;
   while (proxy.servers.some((server) => server.id === id)) id++;
+  const fixed = words.indexOf('id');
+  if (fixed >= 0) id = Number(words[fixed + 1]);
   const server = newServer(id, name, address, words, context.now, true);
+  if (fixed >= 0) server.forcedId = true;
   // A dynamic server starts in maintenance, its checks configured but not running.
   server.admin = ADMIN_FMAINT;
   server.running = false;

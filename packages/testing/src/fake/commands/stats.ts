@@ -81,7 +81,7 @@ function showServersState(context: CommandContext): Reply {
       const since = Math.max(0, Math.floor((context.now - server.lastChange) / 1000));
       // CHK_ST_CONFIGURED 0x02 | CHK_ST_ENABLED 0x04 | CHK_ST_AGENT 0x10
       const agentState = server.agent.configured ? (server.agent.enabled ? 0x16 : 0x12) : 0;
-      out += `${proxy.iid} ${proxy.name} ${server.id} ${server.name} ${stateAddress(server.address)} ${op} ${server.admin} ${server.weight} ${server.initialWeight} ${since} ${status} ${result} ${health} ${checkState} ${agentState} 0 0 ${server.fqdn || '-'} ${server.port} - ${server.useSsl ? 1 : 0} ${server.check.port} ${server.check.addr || '-'} ${server.agent.addr || '-'} ${server.agent.port}\n`;
+      out += `${proxy.iid} ${proxy.name} ${server.id} ${server.name} ${stateAddress(server.address)} ${op} ${server.admin} ${server.weight} ${server.initialWeight} ${since} ${status} ${result} ${health} ${checkState} ${agentState} 0 ${server.forcedId ? 1 : 0} ${server.fqdn || '-'} ${server.port} - ${server.useSsl ? 1 : 0} ${server.check.port} ${server.check.addr || '-'} ${server.agent.addr || '-'} ${server.agent.port}\n`;
     }
   }
   return { text: `${out}\n` };
