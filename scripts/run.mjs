@@ -45,6 +45,7 @@ if (task === 'demo') {
 } else if (task === 'test') {
   step('build + typecheck', ['turbo', 'run', 'build', 'typecheck', '--output-logs=errors-only']);
   step('lint + format (biome)', ['exec', 'biome', 'check', '.']);
+  step('API reference (typedoc → docs/api)', ['exec', 'typedoc', '--logLevel', 'Error']);
   step('package lint (publint, attw, pack-and-import)', ['run', 'package-lint']);
   const report = join(root, 'node_modules', '.cache', 'vitest-report.json');
   rmSync(report, { force: true });
