@@ -1,0 +1,95 @@
+/**
+ * Drain counts the sessions of old workers too: on the fake cluster behind its master CLI, an old
+ * worker left by a reload still holds sessions on the server; the drain waits for them, while the
+ * DRAIN and MAINT writes go to the current workers only.
+ */
+import { createConnection, type Socket } from 'node:net';
+import { createFakeCluster, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type DrainProgress, HAProxy } from '../src/index.js';
+
+const CONFIG = `
+global
+    stats socket \${dir}/admin\${index}.sock mode 600 level admin
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:\${port:fe}
+    default_backend be_app
+backend be_app
+    server s1 127.0.0.1:8001
+    server s2 127.0.0.1:8002
+`;
+
+describe('drain with an old worker (fake cluster behind a master CLI)', () => {
+  let cluster: FakeCluster | undefined;
+  let held: Socket | undefined;
+  let hap: HAProxy | undefined;
+
+  afterEach(async () => {
+    held?.destroy();
+    await hap?.close();
+    await cluster?.close();
+  });
+
+  it('waits for the old worker’s sessions; writes only the current workers', async () => {
+    cluster = await createFakeCluster({ processes: 2, master: true, config: CONFIG });
+    hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+    cluster.processes[0]!.setSessions({ backend: 'be_app', server: 's1' }, 2);
+    // Keep a CLI connection to process 0 so that it stays as an old worker after the reload.
+    held = createConnection(cluster.processes[0]!.sockets[0]!.address);
+    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
+    held.write('prompt\n');
+    await new Promise<void>((resolve) => held!.once('data', () => resolve()));
+    await cluster.reload();
+    const old = cluster.oldProcesses[0]!;
+    expect(old).toBeDefined();
+    let processes = await hap.executor.processes();
+    for (let i = 0; i < 100 && !processes.some((process) => !process.current); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      processes = await hap.executor.processes();
+    }
+    expect(processes.filter((process) => !process.current)).toHaveLength(1);
+    cluster.processes[1]!.setSessions({ backend: 'be_app', server: 's1' }, 1);
+    for (const process of [...cluster.processes, old]) process.calls.length = 0;
+
+    const [s1] = await hap.server('s1', { backend: 'be_app' });
+    const progress: DrainProgress[] = [];
+    const started = Date.now();
+    const draining = s1!.drain({
+      timeout: 10_000,
+      pollInterval: 30,
+      onProgress: (update) => progress.push(update),
+    });
+    setTimeout(() => cluster!.processes[1]!.setSessions({ backend: 'be_app', server: 's1' }, 0), 100);
+    setTimeout(() => old.setSessions({ backend: 'be_app', server: 's1' }, 1), 200);
+    setTimeout(() => old.setSessions({ backend: 'be_app', server: 's1' }, 0), 400);
+    const result = await draining;
+
+    expect(result.drained).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(progress[0]!.sessions).toBe(3);
+    const oldEntry = progress[0]!.perProcess.find(({ process }) => !process.current);
+    expect(oldEntry?.sessions).toBe(2);
+    // Once the current workers had none, the old worker's sessions still held the drain.
+    expect(
+      progress.some(
+        (update) =>
+          update.sessions > 0 && update.perProcess.every((p) => !p.process.current || p.sessions === 0),
+      ),
+    ).toBe(true);
+    // DRAIN then MAINT on the current workers; the old worker got no write.
+    for (const process of cluster.processes) {
+      expect(process.calls.map((call) => call.line).filter((line) => line.startsWith('set server'))).toEqual([
+        'set server be_app/s1 state drain',
+        'set server be_app/s1 state maint',
+      ]);
+      const stat = await sendRaw(process.sockets[0]!.address, 'show stat be_app 4 -1');
+      expect(stat).toMatch(/^be_app,s1,(?:[^,]*,){15}MAINT,/m);
+    }
+    expect(old.calls.map((call) => call.line).filter((line) => !line.startsWith('show'))).toEqual([]);
+  });
+});

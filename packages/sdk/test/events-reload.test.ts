@@ -1,0 +1,71 @@
+/**
+ * `hap.events()` across a master-worker reload (fake cluster behind its master CLI): the new workers
+ * appear, and the old worker disappears once its last connection closes.
+ */
+import { createConnection, type Socket } from 'node:net';
+import { createFakeCluster, type FakeCluster } from '@haproxyadmin/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HAProxy, type HAProxyEvent } from '../src/index.js';
+
+const CONFIG = `
+global
+    stats socket \${dir}/admin\${index}.sock mode 600 level admin
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+backend be_app
+    server s1 127.0.0.1:8001
+`;
+
+describe('events across a reload (fake cluster behind a master CLI)', () => {
+  let cluster: FakeCluster | undefined;
+  let held: Socket | undefined;
+  let hap: HAProxy | undefined;
+
+  afterEach(async () => {
+    held?.destroy();
+    await hap?.close();
+    await cluster?.close();
+  });
+
+  it('process-appeared for each new worker, process-disappeared for the old one when it exits', async () => {
+    cluster = await createFakeCluster({ processes: 2, master: true, config: CONFIG });
+    hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+    const before = new Set((await hap.executor.processes()).map((process) => process.key));
+    const events = hap.events({ interval: 30, kinds: ['process-appeared', 'process-disappeared'] });
+    const seen: HAProxyEvent[] = [];
+    const pulling = (async () => {
+      for await (const event of events) {
+        seen.push(event);
+        if (seen.filter((e) => e.type === 'process-disappeared').length >= 2) break;
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    held = createConnection(cluster.processes[0]!.sockets[0]!.address);
+    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
+    held.write('prompt\n');
+    await new Promise<void>((resolve) => held!.once('data', () => resolve()));
+    await cluster.reload();
+    // wait for the new workers to be seen, then let the old one go
+    for (let i = 0; i < 200 && seen.filter((e) => e.type === 'process-appeared').length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    held.destroy();
+    await Promise.race([pulling, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await events.return?.();
+
+    const appeared = seen.filter((e) => e.type === 'process-appeared');
+    const disappeared = seen.filter((e) => e.type === 'process-disappeared');
+    expect(appeared).toHaveLength(2);
+    for (const event of appeared) {
+      expect(before.has(event.object.key)).toBe(false);
+      expect(event).toMatchObject({ from: null, to: 'worker' });
+      expect(event.process?.current).toBe(true);
+    }
+    // Both old workers left: the one without a connection at once, the held one when it closed.
+    expect(disappeared).toHaveLength(2);
+    for (const event of disappeared) expect(before.has(event.object.key)).toBe(true);
+  });
+});
