@@ -124,7 +124,8 @@ export function parseCrtList(text: string): {
     if (!match) fail('show ssl crt-list', line, 'unexpected line');
     return {
       cert: match[1]!,
-      options: match[2],
+      // 2.6 prints the ALPN list with its trailing NUL (`[alpn h2,http/1.1\0]`): drop it.
+      options: match[2]?.replace(/\0/g, ''),
       filters: (match[3] ?? '').split(' ').filter((word) => word !== ''),
       line,
     };

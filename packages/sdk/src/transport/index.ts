@@ -19,3 +19,4 @@ export {
   type TransportLogEvent,
   withInterceptors,
 } from './interceptors.js';
+export { type HttpStatsTransportOptions, httpStatsTransport } from './http-stats-transport.js';
