@@ -1,4 +1,5 @@
 import { HAProxyError, serializeCommand } from '@haproxyadmin/protocol';
+import { settle } from '../core/settle.js';
 import type { CallOptions, ProcessRef } from '../core/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ModelContext } from './context.js';
@@ -117,7 +118,11 @@ export function validateDrainOptions(options: DrainOptions): {
   return { timeout, pollInterval, force: options.force ?? true };
 }
 
-/** Sessions of the servers on every process (current and old workers), from one coalesced dump. */
+/**
+ * Sessions of the servers on every process (current and old workers), from one coalesced dump. An
+ * old worker that cannot be dumped any more has exited — its sessions are over — so it counts as
+ * none; a current worker that cannot be dumped fails the drain.
+ */
 async function count(
   context: ModelContext,
   servers: readonly Server[],
@@ -125,7 +130,12 @@ async function count(
   started: number,
   options: CallOptions,
 ): Promise<{ progress: DrainProgress; byServer: Map<Server, number> }> {
-  const dumps = await context.statDumps(scope, 'all', options);
+  const outcomes = await context.stats.read(scope, options);
+  const current = outcomes.filter((outcome) => outcome.process.current);
+  settle('show stat', current);
+  const dumps = outcomes.flatMap((outcome) =>
+    outcome.ok ? [{ process: outcome.process, value: outcome.value }] : [],
+  );
   const perProcess: ProcessSessions[] = [];
   const byServer = new Map<Server, number>();
   let total = 0;
