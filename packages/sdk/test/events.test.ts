@@ -146,6 +146,29 @@ for (const factory of SERVERS_TARGETS) {
       }
     });
 
+    it('server-added and server-removed (dynamic servers added and deleted behind the SDK)', async () => {
+      const events = hap.events({ interval: 50, kinds: ['server-added', 'server-removed'] });
+      try {
+        const added = collect(events, (all) => all.some((e) => e.type === 'server-added'));
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await everyProcess('add server be/ev1 127.0.0.1:26977');
+        expect((await added).find((e) => e.type === 'server-added')).toMatchObject({
+          object: { kind: 'server', key: 'be/ev1', backend: 'be' },
+          from: null,
+          to: 'MAINT',
+        });
+        const removed = collect(events, (all) => all.some((e) => e.type === 'server-removed'));
+        await everyProcess('del server be/ev1');
+        expect((await removed).find((e) => e.type === 'server-removed')).toMatchObject({
+          object: { key: 'be/ev1' },
+          from: 'MAINT',
+          to: null,
+        });
+      } finally {
+        await events.return?.();
+      }
+    });
+
     it('return() and abort end the iteration at once, even mid-wait, with no timer left', async () => {
       const before = timers();
       const controller = new AbortController();
