@@ -28,6 +28,10 @@ backend be
     server s3 127.0.0.1:\${port:s3}
     server s4 127.0.0.1:\${port:s4} weight 7 maxconn 30
     server s5 127.0.0.1:\${port:s5} ssl verify none
+resolvers dns
+    nameserver ns1 127.0.0.1:\${port:dns}
+backend be_fqdn
+    server r1 127.0.0.1:\${port:r1} resolvers dns init-addr none
 backend be_static
     balance first
     server f1 127.0.0.1:\${port:f1}
@@ -86,6 +90,11 @@ export const SERVER_SCRIPT: readonly string[] = [
   'set server be/s1 agent-send hello',
   'set server be/s1 fqdn foo.example',
   'set server be/s1 fqdn',
+  'set server be_fqdn/r1 fqdn foo.example',
+  'set server be_fqdn/r1 fqdn foo.example',
+  'set server be_fqdn/r1 fqdn bar.example.',
+  'set server be_fqdn/r1 fqdn bad_name!',
+  'show servers state be_fqdn',
   'set maxconn server be/s1 100',
   'set maxconn server be/s1 abc',
   'set maxconn server be/s1',

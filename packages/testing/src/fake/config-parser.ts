@@ -151,6 +151,10 @@ export function newServer(
         server.agent.configured = true;
         server.agent.enabled = true;
         break;
+      case 'resolvers':
+        server.resolvers = next;
+        i++;
+        break;
       case 'ssl':
         server.sslConfigured = true;
         server.useSsl = true;
@@ -180,7 +184,6 @@ export function newServer(
       case 'cookie':
       case 'id':
       case 'track':
-      case 'resolvers':
       case 'init-addr':
       case 'on-error':
       case 'observe':

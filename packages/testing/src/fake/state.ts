@@ -111,6 +111,8 @@ export interface ServerState {
   useSsl?: boolean;
   /** The id was given (`id <n>`): `srv_f_forced_id`. */
   forcedId?: boolean;
+  /** `resolvers <section>` on the server line: `set server … fqdn` is possible. */
+  resolvers?: string;
   agent: {
     configured: boolean;
     enabled: boolean;

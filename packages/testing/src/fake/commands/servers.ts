@@ -132,10 +132,19 @@ function setServer(context: CommandContext): Reply {
       if (Number(value) > 65535) return errSingle('provided port is invalid');
       server.check.port = Number(value);
       return OK;
-    case 'fqdn':
+    case 'fqdn': {
       if (!value) return err('set server <b>/<s> fqdn requires a FQDN.');
-      // Without a `resolvers` section (the fake has none) HAProxy refuses.
-      return err('set server <b>/<s> fqdn failed because no resolution is configured.');
+      // Without `resolvers` on the server line HAProxy refuses; the name is not resolved by the fake.
+      if (!server.resolvers)
+        return err('set server <b>/<s> fqdn failed because no resolution is configured.');
+      if (!/^[A-Za-z0-9.-]+$/.test(value)) return err(`invalid fqdn '${value}' by 'stats socket command'`);
+      if (value === server.fqdn) return info("no need to change the FDQN by 'stats socket command'");
+      const previous = server.fqdn || '(null)';
+      server.fqdn = value;
+      return info(
+        `${context.args[2]} changed its FQDN from ${previous} to ${value} by 'stats socket command'`,
+      );
+    }
     case 'addr': {
       if (!value || !isIp(value)) return err(`Invalid addr '${value ?? ''}' by 'stats socket command'`);
       let port = server.port;
