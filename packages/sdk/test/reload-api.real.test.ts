@@ -105,3 +105,63 @@ describeWithHAProxy('hap.reload() on a real master-worker HAProxy 2.6', () => {
     }
   });
 });
+
+const TABLE_CONFIG = `
+global
+    stats socket \${dir}/admin.sock mode 600 level admin
+    stats timeout 30s
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 30s
+    timeout server 30s
+frontend fe_tcp
+    bind 127.0.0.1:\${port:tcp}
+    default_backend be_tcp
+backend be_tcp
+    server t1 127.0.0.1:\${port:echo}
+backend st_users
+    stick-table type string len 32 size 1k expire 10m store gpc0
+`;
+
+describeWithHAProxy('tables and sessions through a real 2.6 master CLI (no severity prefixes there)', () => {
+  let real: RealHAProxy;
+  let hap: HAProxy;
+  let held: Socket | undefined;
+  beforeAll(async () => {
+    real = await startHAProxy({ master: true, config: TABLE_CONFIG });
+    hap = await HAProxy.connect({ master: real.masterSocket!, timeout: 5000 });
+  });
+  afterAll(async () => {
+    held?.destroy();
+    await hap?.close();
+    await real?.stop();
+  });
+
+  it('refusals are errors, not data, through the master; tables work', async () => {
+    await hap.setTableEntry('st_users', 'alice', { gpc0: 3 });
+    expect((await hap.table('st_users')).entries.map((e) => [e.key, e.data.gpc0])).toEqual([['alice', 3]]);
+    await expect(hap.setTableEntry('st_users', 'k', { conn_cur: 1 })).rejects.toThrow(
+      /Data type not stored in this table/,
+    );
+    await expect(hap.setTableEntry('st_users', 'k', { nope: 1 })).rejects.toThrow(/Unknown data type/);
+    await expect(hap.table('nosuch')).rejects.toThrow(/table "nosuch" not found/);
+    await expect(hap.shutdownSession('0x1234')).rejects.toThrow(/session "0x1234" not found/);
+  });
+
+  it("after a reload, an old worker's streams are listed with their process", async () => {
+    // A client connection through the TCP frontend (the backend refuses: HAProxy retries, the
+    // stream stays a while) and a held CLI connection keep the old worker alive.
+    held = createConnection(`${real.dir}/admin.sock`);
+    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
+    held.write('prompt\n');
+    await new Promise((resolve) => held!.once('data', resolve));
+    const [oldPid] = await hap.processIds();
+    await hap.reload({ timeout: 15_000 });
+    const sessions = await hap.sessions();
+    const old = sessions.filter((s) => s.process.pid === oldPid);
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.every((s) => s.process.role === 'old-worker' && !s.process.current)).toBe(true);
+    expect(sessions.some((s) => s.process.current)).toBe(true);
+  });
+});

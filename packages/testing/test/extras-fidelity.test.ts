@@ -15,6 +15,11 @@ defaults
     timeout connect 1s
     timeout client 5s
     timeout server 5s
+resolvers dns1
+    nameserver ns1 127.0.0.1:\${port:dns}
+    nameserver ns2 127.0.0.2:\${port:dns}
+resolvers dns2
+    nameserver only 127.0.0.3:53
 frontend fe
     bind 127.0.0.1:\${port:fe}
     http-request return status 200
@@ -60,6 +65,9 @@ const SCRIPT: readonly string[] = [
   'show errors nosuch',
   'show resolvers nosuch',
   'show resolvers default',
+  'show resolvers',
+  'show resolvers dns1',
+  'show resolvers dns2',
   'show ssl crt-list /nope',
   'show ssl ocsp-response /nope',
   'commit ssl cert',

@@ -317,6 +317,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
     if (/^[^\s]/.test(raw)) {
       section = keyword;
       current = undefined;
+      if (keyword === 'resolvers')
+        (state.global.resolvers ??= []).push({ name: words[1] ?? '', nameservers: [] });
       if (['frontend', 'backend', 'listen'].includes(keyword)) {
         const name = words[1] ?? '';
         current = {
@@ -343,6 +345,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
         state.proxies.push(current);
         proxyServerWords = defaultServerWords;
       }
+      continue;
+    }
+    if (section === 'resolvers') {
+      if (keyword === 'nameserver' && words[1]) state.global.resolvers?.at(-1)?.nameservers.push(words[1]);
       continue;
     }
     if (section === 'global') {

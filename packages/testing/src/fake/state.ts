@@ -28,6 +28,8 @@ export interface GlobalState {
   /** `tune.bufsize` (default 16384): the largest request a CLI connection accepts. */
   bufsize: number;
   sockets: StatsSocketConfig[];
+  /** `resolvers` sections of the configuration, in order, with their nameserver names. */
+  resolvers?: Array<{ name: string; nameservers: string[] }>;
   connRateLimit: number;
   sessRateLimit: number;
   sslRateLimit: number;

@@ -5,8 +5,8 @@ import type { BuiltinCommand } from './types.js';
 /**
  * SSL and resolvers commands as HAProxy 2.6.12 (an OpenSSL build) answers them when the
  * configuration has no `ssl crt` bind: no certificate, no crt-list, no OCSP response, so every
- * transaction is refused. `show resolvers` lists the `default` section HAProxy builds from
- * `/etc/resolv.conf` (sections of the configuration are not modelled).
+ * transaction is refused. `show resolvers` lists the configuration's `resolvers` sections, then the
+ * `default` one HAProxy builds from `/etc/resolv.conf` (counters stay at 0: no DNS query is sent).
  */
 export const SSL_COMMANDS: BuiltinCommand[] = [
   {
@@ -64,8 +64,18 @@ export const SSL_COMMANDS: BuiltinCommand[] = [
     level: 'user',
     handle(context): Reply {
       const name = context.args[2];
-      if (name !== undefined && name !== 'default') return err("Can't find that resolvers section");
-      return { text: `${defaultResolvers()}\n` };
+      // The configuration's sections in order, then the `default` one built from resolv.conf.
+      const sections = [
+        ...(context.state.global.resolvers ?? []).map(({ name: section, nameservers }) =>
+          resolversSection(section, nameservers),
+        ),
+        defaultResolvers(),
+      ];
+      const names = [...(context.state.global.resolvers ?? []).map((section) => section.name), 'default'];
+      if (name === undefined) return { text: `${sections.join('')}\n` };
+      const index = names.indexOf(name);
+      if (index < 0) return err("Can't find that resolvers section");
+      return { text: `${sections[index]}\n` };
     },
   },
 ];
@@ -97,9 +107,13 @@ function defaultResolvers(): string {
     return '';
   }
   const servers = [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((match) => match[1]!);
-  if (servers.length === 0) return '';
-  let out = 'Resolvers section default\n';
-  for (const server of servers) {
+  return servers.length === 0 ? '' : resolversSection('default', servers);
+}
+
+/** One section of `show resolvers`, every counter at 0 (the fake sends no DNS query). */
+function resolversSection(name: string, nameservers: readonly string[]): string {
+  let out = `Resolvers section ${name}\n`;
+  for (const server of nameservers) {
     out += ` nameserver ${server}:\n`;
     for (const counter of COUNTERS) out += `  ${`${counter}:`.padEnd(12)} ${0}\n`;
   }
