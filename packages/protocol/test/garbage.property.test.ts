@@ -21,6 +21,11 @@ import {
   parseTypedInfo,
   parseTypedStat,
   parseWeight,
+  parseSessions,
+  parseResolvers,
+  parseSslCertList,
+  parseSslCert,
+  parseCrtList,
 } from '../src/index.js';
 import { real, transcript } from './fixtures.js';
 
@@ -47,6 +52,11 @@ const PARSERS: Record<string, (text: string) => unknown> = {
   parseTable,
   parseErrors,
   parseWeight,
+  parseSessions,
+  parseResolvers,
+  parseSslCertList,
+  parseSslCert,
+  parseCrtList,
 };
 
 // Real replies, to mutate: garbage that is close to valid input reaches deeper code paths.
@@ -63,6 +73,10 @@ const SAMPLES = [
   real('show-table-st_users.txt'),
   real('show-errors.txt'),
   transcript('get-weight.txt'),
+  transcript('show-sess.txt'),
+  real('show-resolvers.txt'),
+  real('show-ssl-cert.txt'),
+  real('show-ssl-cert-transaction.txt'),
 ];
 
 const mutated = fc
