@@ -11,7 +11,7 @@ import { HAProxyModel, type ProcessErrors, type ProcessInfo } from './model/hapr
 import type { Server } from './model/server.js';
 import type { Snapshot } from './model/snapshot.js';
 import type { DrainOptions, DrainResult } from './model/drain.js';
-import type { EventsOptions, HAProxyEvent } from './model/events.js';
+import type { EventsOptions, HAProxyEvents } from './model/events.js';
 import type { ProcessServersConn } from './model/servers-state.js';
 import type { MetricValue } from './model/stat-object.js';
 import { type ReloadOptions, type ReloadResult, reload } from './features/reload.js';
@@ -386,7 +386,7 @@ export class HAProxy {
    * @example
    * for await (const event of hap.events({ interval: 500, signal })) console.log(event.type, event.object.key);
    */
-  events(options?: EventsOptions): AsyncIterableIterator<HAProxyEvent> {
+  events(options?: EventsOptions): HAProxyEvents {
     return this.model.events(options);
   }
 

@@ -39,6 +39,7 @@ export {
   type EventObject,
   type EventsOptions,
   type HAProxyEvent,
+  type HAProxyEvents,
   type HAProxyEventType,
 } from './model/events.js';
 export type {

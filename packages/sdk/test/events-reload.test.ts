@@ -54,7 +54,7 @@ describe('events across a reload (fake cluster behind a master CLI)', () => {
     }
     held.destroy();
     await Promise.race([pulling, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    await events.return?.();
+    await events.return();
 
     const appeared = seen.filter((e) => e.type === 'process-appeared');
     const disappeared = seen.filter((e) => e.type === 'process-disappeared');

@@ -86,7 +86,7 @@ for (const factory of SERVERS_TARGETS) {
             .sort(),
         ).toEqual(['server-maint-left', 'server-status', 'server-up'].sort());
       } finally {
-        await events.return?.();
+        await events.return();
       }
     });
 
@@ -100,7 +100,7 @@ for (const factory of SERVERS_TARGETS) {
         expect(event).toMatchObject({ type: 'server-weight', object: { key: 'be/s3' }, from: 20, to: 30 });
         expect(event!.process?.endpoint).toContain(target.sockets[0]!.split('/').at(-1)!);
       } finally {
-        await events.return?.();
+        await events.return();
         await onEvery(target, (index) => raw(target, index, 'set weight be/s3 1'));
       }
     });
@@ -140,7 +140,7 @@ for (const factory of SERVERS_TARGETS) {
           object: { key: 'backend:be_other' },
         });
       } finally {
-        await events.return?.();
+        await events.return();
         await everyProcess('set server be/s2 state ready');
         await everyProcess('enable frontend fe_other');
       }
@@ -165,7 +165,7 @@ for (const factory of SERVERS_TARGETS) {
           to: null,
         });
       } finally {
-        await events.return?.();
+        await events.return();
       }
     });
 
@@ -184,8 +184,13 @@ for (const factory of SERVERS_TARGETS) {
       const other = hap.events({ interval: 60_000 });
       const pending = other.next();
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await other.return?.();
+      await other.return();
       expect(await pending).toEqual({ value: undefined, done: true });
+      {
+        await using disposable = hap.events({ interval: 60_000 });
+        void disposable.next();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       let looped = 0;
       for await (const _ of hap.events({ interval: 10, signal: AbortSignal.abort() })) looped++;
       expect(looped).toBe(0);
@@ -211,7 +216,7 @@ for (const factory of SERVERS_TARGETS) {
           expect(gone!.type).toBe('process-disappeared');
           expect(gone!.process?.endpoint).toContain(target.sockets[3]!.split('/').at(-1)!);
         } finally {
-          await events.return?.();
+          await events.return();
         }
       });
     }

@@ -282,12 +282,22 @@ function validateEventsOptions(options: EventsOptions): {
 }
 
 /**
+ * What `hap.events()` returns: an async iterator of {@link HAProxyEvent}s that can be ended with
+ * `return()` (or `await using`).
+ */
+export interface HAProxyEvents extends AsyncIterableIterator<HAProxyEvent> {
+  /** End the iteration now: a pending `next()` resolves `done`, no timer is left. */
+  return(): Promise<IteratorResult<HAProxyEvent, undefined>>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
  * The async iterator behind `hap.events()`: a snapshot, then every `interval` another one, and the
  * changes between them. Ends (`done`) when the signal aborts or `return()` is called, at once, even
  * while it waits; no timer is left behind. A failed snapshot (every process unreachable) ends the
  * iteration with that error.
  */
-export class EventStream implements AsyncIterableIterator<HAProxyEvent> {
+export class EventStream implements HAProxyEvents {
   readonly #context: ModelContext;
   readonly #interval: number;
   readonly #kinds: Set<HAProxyEventType> | undefined;
@@ -326,6 +336,10 @@ export class EventStream implements AsyncIterableIterator<HAProxyEvent> {
   return(): Promise<IteratorResult<HAProxyEvent, undefined>> {
     this.#finish();
     return Promise.resolve({ value: undefined, done: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
   }
 
   async #pull(): Promise<IteratorResult<HAProxyEvent, undefined>> {
