@@ -27,6 +27,7 @@ export type HAProxyErrorCode =
   | 'HAPROXY_ERR_CLOSED'
   | 'HAPROXY_ERR_PLUGIN'
   | 'HAPROXY_ERR_UNSUPPORTED'
+  | 'HAPROXY_ERR_RELOAD_FAILED'
   | (string & {});
 
 export interface HAProxyErrorOptions {

@@ -44,6 +44,32 @@ const FAILURES: Array<[string, string]> = [
   ['frobnicate', 'Unknown command. Please enter one of the following commands only:\n  help\n\n'],
   ['set server be_app/s1 check-port 9999', '[4]: health checks are not enabled on this server\n'],
   ['add acl #0 not-an-ip', "'not-an-ip' is not a valid IPv4 or IPv6 address.\n\n"],
+  // stick tables, sessions and SSL as 2.6.12 answers them (without the prefix through the master)
+  ['set table st key k data.gpc0 abc', 'Require a valid integer value to store\n\n'],
+  ['set table st key', 'Key value expected\n\n'],
+  ['set table st key k data.nope 1', 'Unknown data type\n\n'],
+  ['set table st key k data.conn_cur 1', 'Data type not stored in this table\n\n'],
+  [
+    'show table st data.gpc0 xx 1',
+    'Filter entry #1: Require and operator among "eq", "ne", "le", "ge", "lt", "gt"\n\n',
+  ],
+  ['show sess 0xdead', 'Session not found.\n\n'],
+  ['shutdown session zz', "Session pointer expected (use 'show sess').\n\n"],
+  ['show resolvers x', "Can't find that resolvers section\n\n"],
+  ['show ssl cert /x.pem', "Can't display the certificate: Not found or the certificate is a bundle!\n\n"],
+  [
+    'set ssl cert /x.pem',
+    "Can't replace a certificate which is not referenced by the configuration!\nCan't update /x.pem!\n\n",
+  ],
+  [
+    'set ssl cert /x.pem',
+    "unable to load certificate from file '/x.pem'.\nCan't load the payload\nCan't update /x.pem!\n\n",
+  ],
+  ['set ssl cert', "'set ssl cert expects a filename and a certificate as a payload\n\n"],
+  ['commit ssl cert /x.pem', "No ongoing transaction! !\nCan't commit /x.pem!\n\n"],
+  ['abort ssl cert /x.pem', 'No ongoing transaction!\n\n'],
+  ['show ssl crt-list /x', "didn't find the specified filename\n\n"],
+  ['show ssl ocsp-response /x', 'Certificate ID does not match any certificate.\n\n'],
 ];
 
 const SUCCESSES: Array<[string, string, string]> = [
