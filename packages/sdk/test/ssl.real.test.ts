@@ -131,3 +131,32 @@ describeTls('hap.ssl on a real HAProxy 2.6 (skipped without openssl)', () => {
     await expect(hap.ssl.updateOcspResponse(`${real.dir}/cert.pem`)).rejects.toBeInstanceOf(UnsupportedError);
   });
 });
+
+describeTls('hap.ssl through a real 2.6 master CLI (payload routed with @!<pid>)', () => {
+  let real: RealHAProxy;
+  let hap: HAProxy;
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'haproxyadmin-ssl-'));
+    real = await startHAProxy({
+      master: true,
+      config: CONFIG,
+      files: { 'cert.pem': selfSigned(scratch, 'm1', 'm1.test'), 'list.txt': '${dir}/cert.pem\n' },
+    });
+    hap = await HAProxy.connect({ master: real.masterSocket! });
+  });
+  afterAll(async () => {
+    await hap?.close();
+    await real?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('set + commit replaces the certificate; refusals are errors without severity prefixes', async () => {
+    const cert = `${real.dir}/cert.pem`;
+    await hap.ssl.setCert(cert, selfSigned(scratch, 'm2', 'm2.test'));
+    await hap.ssl.commitCert(cert);
+    expect((await hap.ssl.showCert(cert)).subject).toBe('/CN=m2.test');
+    await expect(hap.ssl.commitCert(cert)).rejects.toThrow(/No ongoing transaction/);
+    await expect(hap.ssl.showCert('/nope.pem')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
