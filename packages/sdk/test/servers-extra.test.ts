@@ -236,6 +236,21 @@ for (const factory of SERVERS_TARGETS) {
         ]);
         expect(typeof servers[0]!.fields.used_cur).toBe('number');
       }
+      // with sessions held: used_max / need_est 1 where the process had some, used_cur 0 (TCP)
+      await target.hold(4);
+      try {
+        const scurs = await statEverywhere(target, 'be_drain', 'd1', 'scur');
+        const held = await hap.serversConn('be_drain');
+        held.forEach(({ process, servers }) => {
+          const index = target.sockets.findIndex((socket) => process.endpoint.endsWith(socket));
+          expect(index).toBeGreaterThanOrEqual(0);
+          const d1 = servers.find((entry) => entry.serverName === 'd1')!;
+          expect(d1.fields.used_cur).toBe(0);
+          if (Number(scurs[index]) > 0) expect(d1.fields.used_max).toBe(1);
+        });
+      } finally {
+        await target.release();
+      }
       const all = await hap.serversConn();
       expect(all[0]!.servers.length).toBe(8);
       await expect(hap.serversConn('nosuch')).rejects.toBeInstanceOf(NotFoundError);

@@ -120,10 +120,11 @@ export const STATS_COMMANDS: BuiltinCommand[] = [
       for (const proxy of proxies) {
         for (const server of proxy.servers) {
           const zeros = Array.from({ length: context.state.global.nbthread }, () => '0').join(' ');
-          // A health check that ran used one connection (used_max, need_est); sessions add theirs.
-          const checked = server.check.configured && server.check.result !== 'ini' && server.running ? 1 : 0;
-          const used = Math.max(checked, server.counters.smax);
-          out += `${proxy.name}/${server.name} ${proxy.iid}/${server.id} ${server.address} ${server.port} - 5000 ${server.counters.scur} ${used} ${used} 0 0 -1 0 ${zeros}\n`;
+          // 2.6.12 (TCP): a health check that ran, or any session, shows used_max = need_est = 1, and
+          // used_cur stays 0 even with sessions open (checked against real processes holding 2-3 each).
+          const checked = server.check.configured && server.check.result !== 'ini' && server.running;
+          const used = checked || server.counters.smax > 0 ? 1 : 0;
+          out += `${proxy.name}/${server.name} ${proxy.iid}/${server.id} ${server.address} ${server.port} - 5000 0 ${used} ${used} 0 0 -1 0 ${zeros}\n`;
         }
       }
       return { text: `${out}\n` };
