@@ -455,6 +455,8 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
     handle(context) {
       const found = locate(context, context.args[3]);
       if (isReply(found)) return found;
+      // The backend's sessions go with the server's.
+      found.proxy.counters.scur = Math.max(0, found.proxy.counters.scur - found.server.counters.scur);
       found.server.counters.scur = 0;
       return OK;
     },
