@@ -32,6 +32,11 @@ resolvers dns
     nameserver ns1 127.0.0.1:\${port:dns}
 backend be_fqdn
     server r1 127.0.0.1:\${port:r1} resolvers dns init-addr none
+backend bt
+    server s1 127.0.0.1:\${port:s1} check inter 60s
+    server t1 127.0.0.1:\${port:s3} track s1
+backend bt2
+    server t2 127.0.0.1:\${port:s3} track bt/s1
 backend be_static
     balance first
     server f1 127.0.0.1:\${port:f1}
@@ -148,6 +153,15 @@ export const SERVER_SCRIPT: readonly string[] = [
   'del server be',
   'show servers state be',
   'show servers conn be',
+  'del server bt/s1',
+  'set server bt/s1 state maint',
+  'del server bt/s1',
+  'del server bt/t1',
+  'set server bt/t1 state maint',
+  'del server bt/t1',
+  'del server bt/s1',
+  'del server bt2/t2',
+  'del server bt/s1',
 ];
 
 /** Remove what differs between two runs: time since last change, check durations. */

@@ -155,6 +155,10 @@ export function newServer(
         server.resolvers = next;
         i++;
         break;
+      case 'track':
+        server.track = next;
+        i++;
+        break;
       case 'ssl':
         server.sslConfigured = true;
         server.useSsl = true;
@@ -183,7 +187,6 @@ export function newServer(
       case 'slowstart':
       case 'cookie':
       case 'id':
-      case 'track':
       case 'init-addr':
       case 'on-error':
       case 'observe':

@@ -115,6 +115,10 @@ export interface ServerState {
   forcedId?: boolean;
   /** `resolvers <section>` on the server line: `set server … fqdn` is possible. */
   resolvers?: string;
+  /** `track [<backend>/]<server>` as written: shown in `tracked`, and the tracked server cannot be deleted. */
+  track?: string;
+  /** A tracker of this server was deleted: 2.6.12 keeps it listed, so `del server` refuses this one. */
+  pinned?: boolean;
   agent: {
     configured: boolean;
     enabled: boolean;

@@ -321,6 +321,11 @@ function backendObject(context: StatsContext, proxy: ProxyState, counted: boolea
   return { kind: 'B', iid: proxy.iid, sid: 0, values: row.values };
 }
 
+/** `track s1` means a server of the same backend; `tracked` always names `<backend>/<server>`. */
+export function trackedName(proxy: ProxyState, track: string): string {
+  return track.includes('/') ? track : `${proxy.name}/${track}`;
+}
+
 function serverObject(context: StatsContext, proxy: ProxyState, server: ServerState): StatObject {
   const row = new Row(TEMPLATES[`S:${proxy.mode}`]!);
   putCounters(row, server.counters);
@@ -339,6 +344,7 @@ function serverObject(context: StatsContext, proxy: ProxyState, server: ServerSt
   row.put('addr', statAddress(server.address, server.port));
   row.put('mode', proxy.mode);
   row.put('uweight', server.weight);
+  if (server.track) row.enable('tracked', trackedName(proxy, server.track));
   if (server.maxconn > 0) row.enable('slim', server.maxconn);
   if (server.dynamic) row.enable('src_ilim', 0);
   if (server.check.enabled) {

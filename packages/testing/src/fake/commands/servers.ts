@@ -1,5 +1,6 @@
 import { type CommandContext, err, errSingle, info, OK, type Reply } from '../command.js';
 import { newServer } from '../config-parser.js';
+import { trackedName } from '../stats.js';
 import {
   ADMIN_FDRAIN,
   ADMIN_FMAINT,
@@ -331,6 +332,17 @@ function addServer(context: CommandContext): Reply {
   return info('New server registered.');
 }
 
+function trackedServer(
+  context: CommandContext,
+  proxy: ProxyState,
+  server: ServerState,
+): ServerState | undefined {
+  if (!server.track) return undefined;
+  const [backend, name] = trackedName(proxy, server.track).split('/');
+  const owner = findBackend(context.state, backend ?? '');
+  return owner ? findServer(owner, name ?? '') : undefined;
+}
+
 function delServer(context: CommandContext): Reply {
   const target = context.args[2] ?? '';
   const slash = target.indexOf('/');
@@ -339,9 +351,22 @@ function delServer(context: CommandContext): Reply {
   if (!proxy) return errSingle('No such backend.');
   const server = findServer(proxy, target.slice(slash + 1));
   if (!server) return errSingle('No such server.');
-  if (!inMaint(server)) return errSingle('Only servers in maintenance mode can be deleted.');
+  const key = `${proxy.name}/${server.name}`;
+  const tracked = context.state.proxies.some((other) =>
+    other.servers.some((candidate) => candidate.track && trackedName(other, candidate.track) === key),
+  );
+  // 2.6.12 keeps a deleted tracker in the tracked server's list: it stays undeletable.
+  if (tracked || server.pinned)
+    return errSingle(
+      'This server cannot be removed at runtime due to other configuration elements pointing to it.',
+    );
+  // A tracking server inherits its tracked server's maintenance (2.6 deletes it then).
+  if (!inMaint(server) && !inMaint(trackedServer(context, proxy, server) ?? server))
+    return errSingle('Only servers in maintenance mode can be deleted.');
   if (server.counters.scur > 0)
     return errSingle('Server still has connections attached to it, cannot remove it.');
+  const trackedOne = trackedServer(context, proxy, server);
+  if (trackedOne) trackedOne.pinned = true;
   proxy.servers.splice(proxy.servers.indexOf(server), 1);
   return { text: 'Server deleted.\n', severity: 'info' };
 }
