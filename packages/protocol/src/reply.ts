@@ -57,6 +57,7 @@ const ERROR_LINES: readonly RegExp[] = [
   /^Too many arguments\. Commands must have at most \d+ arguments\.$/,
   /^The (?:command line|payload) is too big\b.*$/,
   /^(?:Out of memory|Internal error)\.$/,
+  /^Can't allocate memory!$/,
   /^Failed to alloc a buffer to process the command line\.$/,
   /^Require 'backend\/server'\.$/,
   /^No such (?:backend|server|frontend|proxy|table|event sink|session \(use 'show sess'\))\.?$/,

@@ -10,6 +10,8 @@ import { haproxyAvailable } from '@haproxyadmin/testing/vitest';
 const CONFIG = `
 global
     stats socket \${dir}/admin.sock mode 600 level admin
+    stats socket \${dir}/user.sock mode 600 level user
+    stats socket \${dir}/operator.sock mode 600 level operator
 defaults
     mode http
     timeout connect 1s
@@ -117,4 +119,34 @@ describe.skipIf(!available)('extras: fake replies match a real HAProxy 2.6.12', 
     }
     expect(mismatches).toEqual([]);
   });
+
+  it('the same commands at the user and operator levels', async () => {
+    await real.send('set table st_users key alice data.gpc0 1');
+    await fake.send('set table st_users key alice data.gpc0 1');
+    const mismatches: string[] = [];
+    for (const level of ['user', 'operator']) {
+      for (const command of LEVEL_SCRIPT) {
+        const expected = mask(await real.send(command, `${real.dir}/${level}.sock`));
+        const actual = mask(await fake.send(command, `${fake.socketDir}/${level}.sock`));
+        if (expected !== actual)
+          mismatches.push(
+            `${level}: ${command}\n--- real\n${JSON.stringify(expected)}\n--- fake\n${JSON.stringify(actual)}`,
+          );
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
 });
+
+const LEVEL_SCRIPT: readonly string[] = [
+  'show table',
+  'show table st_users',
+  'set table st_users key bob data.gpc0 2',
+  'clear table st_users key bob',
+  'show errors',
+  'shutdown session 0xdeadbeef',
+  'show resolvers nosuch',
+  'show ssl cert',
+  'show ssl crt-list',
+  'abort ssl cert /x.pem',
+];

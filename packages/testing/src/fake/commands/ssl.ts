@@ -11,11 +11,14 @@ import type { BuiltinCommand } from './types.js';
 export const SSL_COMMANDS: BuiltinCommand[] = [
   {
     words: ['show', 'ssl', 'cert'],
-    level: 'operator',
+    level: 'user',
     handle: (context) =>
-      context.args[3] === undefined
-        ? OK
-        : err("Can't display the certificate: Not found or the certificate is a bundle!"),
+      // 2.6.12 fails this way below the operator level instead of `Permission denied`.
+      context.session.level === 'user'
+        ? err("Can't allocate memory!")
+        : context.args[3] === undefined
+          ? OK
+          : err("Can't display the certificate: Not found or the certificate is a bundle!"),
   },
   {
     words: ['set', 'ssl', 'cert'],

@@ -115,6 +115,9 @@ export const TABLE_COMMANDS: BuiltinCommand[] = [
       if (!table) return err('No such table');
       const entries = filterEntries(context.args.slice(3), table);
       if ('text' in entries) return entries;
+      if (context.session.level === 'user') {
+        return { text: `${header(table)}# contents not dumped due to insufficient privileges\n\n` };
+      }
       // 2.6 prints nothing at all, not even the header, for a `key` that is absent.
       if (entries.length === 0 && context.args[3] === 'key') return { text: '\n' };
       const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
