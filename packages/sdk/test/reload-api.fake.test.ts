@@ -44,6 +44,16 @@ describe('hap.reload() with the fake master CLI', () => {
     expect(await s1!.weight()).toBe(30);
   });
 
+  it('concurrent reloads run one after the other, each confirmed by its own new workers', async () => {
+    const { cluster, hap } = await start(1);
+    const first = cluster.processes[0]!.pid;
+    const [a, b] = await Promise.all([hap.reload(), hap.reload()]);
+    expect(cluster.reloads).toBe(2);
+    expect(a.oldWorkers).toEqual([first]);
+    expect(b.oldWorkers).toEqual(a.newWorkers);
+    expect(b.newWorkers).toEqual([cluster.processes[0]!.pid]);
+  });
+
   it('a failed reload rejects with ReloadFailedError carrying the counters; the workers stay', async () => {
     const { cluster, hap } = await start(1);
     const pid = cluster.processes[0]!.pid;

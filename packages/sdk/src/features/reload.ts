@@ -13,7 +13,10 @@ import { InvalidArgumentError, SocketTimeoutError, UnsupportedError } from '../e
 
 /** Options of {@link reload}. */
 export interface ReloadOptions {
-  /** How long to wait for the new worker (or the failure), in ms. Default 30000. */
+  /**
+   * How long to wait for the new worker (or the failure), in ms. Default 30000. Reloads of one master
+   * run one at a time; a queued reload's budget starts when its turn comes.
+   */
   timeout?: number | undefined;
   /** Abort waiting (the reload itself may already be under way). */
   signal?: AbortSignal | undefined;
@@ -120,7 +123,32 @@ async function showProc(master: MasterChannel, options: CallOptions): Promise<Pr
  * @throws {ReloadFailedError} when HAProxy refused the new configuration.
  * @throws {SocketTimeoutError} when neither a new worker nor a failure showed up in time.
  */
-export async function reload(executor: Executor, options: ReloadOptions = {}): Promise<ReloadResult> {
+export function reload(executor: Executor, options: ReloadOptions = {}): Promise<ReloadResult> {
+  let channel: MasterChannel | undefined;
+  try {
+    validate(options);
+    channel = executor.masters?.()[0];
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (!channel) return reloadOnce(executor, options);
+  // One reload at a time per master: a second one would read the first one's counters as its own.
+  const previous = inFlight.get(channel) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(() => reloadOnce(executor, options));
+  const settled: Promise<void> = next.then(
+    () => {},
+    () => {},
+  );
+  inFlight.set(channel, settled);
+  void settled.then(() => {
+    if (inFlight.get(channel!) === settled) inFlight.delete(channel!);
+  });
+  return next;
+}
+
+const inFlight = new WeakMap<MasterChannel, Promise<void>>();
+
+async function reloadOnce(executor: Executor, options: ReloadOptions): Promise<ReloadResult> {
   const { timeout, poll } = validate(options);
   const masters = executor.masters?.() ?? [];
   if (masters.length === 0) {
