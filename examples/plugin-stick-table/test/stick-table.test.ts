@@ -1,5 +1,5 @@
 import { HAProxy } from '@haproxyadmin/sdk';
-import { CommandFailedError, InvalidArgumentError } from '@haproxyadmin/sdk/plugin';
+import { CommandFailedError, InvalidArgumentError, NotFoundError } from '@haproxyadmin/sdk/plugin';
 import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -106,7 +106,10 @@ backend st_users
 
   test('errors are errors: unknown table, data type not stored', async () => {
     const error = await hap.stickTable.set('nope', 'k', { gpc0: 1 }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(CommandFailedError);
+    // HAProxy's "No such table" is a lookup miss: NotFoundError, with HAProxy's reply as its cause.
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).kind).toBe('table');
+    expect((error as Error).cause).toBeInstanceOf(CommandFailedError);
     expect((error as Error).message).toMatch(/No such table/);
     await expect(hap.stickTable.set('st_users', 'k', { conn_cur: 1 })).rejects.toThrow(
       /Data type not stored/,
