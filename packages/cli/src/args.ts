@@ -30,6 +30,15 @@ export const COMMAND_OPTIONS = {
   interval: { type: 'string', short: 'n' },
   once: { type: 'boolean' },
   fast: { type: 'boolean' },
+  wait: { type: 'boolean', short: 'w' },
+  'drain-timeout': { type: 'string' },
+  'no-force': { type: 'boolean' },
+  weight: { type: 'string' },
+  check: { type: 'boolean' },
+  backup: { type: 'boolean' },
+  enable: { type: 'boolean' },
+  'shutdown-sessions': { type: 'boolean' },
+  filter: { type: 'string', multiple: true },
 } as const;
 
 export type CommandOption = keyof typeof COMMAND_OPTIONS;
@@ -53,6 +62,15 @@ export interface ParsedOptions {
   interval?: string | undefined;
   once?: boolean | undefined;
   fast?: boolean | undefined;
+  wait?: boolean | undefined;
+  'drain-timeout'?: string | undefined;
+  'no-force'?: boolean | undefined;
+  weight?: string | undefined;
+  check?: boolean | undefined;
+  backup?: boolean | undefined;
+  enable?: boolean | undefined;
+  'shutdown-sessions'?: boolean | undefined;
+  filter?: string[] | undefined;
 }
 
 export interface ParsedArgs {

@@ -67,6 +67,11 @@ export class Context {
     return this.io.stdout.columns ?? 80;
   }
 
+  /** True when the client was given (demo, embedding) rather than connected from the sources. */
+  get hasClient(): boolean {
+    return this.provided !== undefined;
+  }
+
   /** Connect on first use (sources from flags, env, config file). */
   async hap(): Promise<Client> {
     if (this.provided) return this.provided;

@@ -17,7 +17,10 @@ export const ExitCode = {
   partial: 4,
   /** A socket could not be reached, timed out, or broke. */
   socket: 5,
-  /** HAProxy answered the command with an error (or the socket's level is too low). */
+  /**
+   * HAProxy answered the command with an error (or the socket's level is too low), or the SDK refused
+   * before sending: precondition failed, drain timed out (`--no-force`), reload failed, unsupported.
+   */
   refused: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -47,6 +50,18 @@ function codeOf(error: unknown): string | undefined {
 /** HAProxy's answer when an ACL or map id/file does not exist: a lookup miss, not a refusal. */
 const UNKNOWN_ID = /^Unknown (ACL|map) identifier/;
 
+/**
+ * Typed refusals that are not HAProxy's own answer: a precondition of a multi-process operation
+ * (server exists, still has sessions, is tracked…), a drain that timed out with `--no-force`, a
+ * reload HAProxy refused, a feature this HAProxy or source does not offer.
+ */
+const REFUSED = new Set([
+  'HAPROXY_ERR_PRECONDITION',
+  'HAPROXY_ERR_DRAIN_TIMEOUT',
+  'HAPROXY_ERR_RELOAD_FAILED',
+  'HAPROXY_ERR_UNSUPPORTED',
+]);
+
 /** The exit code for an error. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;
@@ -64,6 +79,7 @@ export function exitCodeFor(error: unknown): ExitCode {
     return ExitCode.notFound;
   }
   if (code === 'HAPROXY_ERR_COMMAND' || code === 'HAPROXY_ERR_PERMISSION') return ExitCode.refused;
+  if (REFUSED.has(code)) return ExitCode.refused;
   return ExitCode.error;
 }
 
@@ -87,7 +103,18 @@ export function errorJson(error: unknown): Record<string, unknown> {
     exitCode: exitCodeFor(error),
   };
   const record = error as unknown as Record<string, unknown>;
-  for (const key of ['command', 'response', 'endpoint', 'kind', 'lookup', 'argument', 'field'] as const) {
+  for (const key of [
+    'command',
+    'response',
+    'endpoint',
+    'kind',
+    'lookup',
+    'argument',
+    'field',
+    'remainingSessions',
+    'elapsedMs',
+    'master',
+  ] as const) {
     if (record[key] !== undefined && typeof record[key] !== 'object') out[key] = record[key];
   }
   if (Array.isArray(record.outcomes)) {

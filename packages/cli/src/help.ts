@@ -3,7 +3,10 @@ import type { CommandSpec } from './context.js';
 import type { Style } from './io.js';
 
 export const GROUPS: Record<string, string> = {
-  server: 'change servers (weight, state, drain, address, sessions)',
+  server: 'change servers (weight, state, drain, health, agent, maxconn, add, delete)',
+  table: 'stick-table entries (set, clear); hapctl table NAME lists them',
+  session: 'shut down one session (IDs from hapctl sessions)',
+  ssl: 'TLS certificates (certs)',
   frontend: 'change frontends (enable, disable, maxconn, shutdown)',
   acl: 'ACL patterns (list, show, add, del, clear, get, replace)',
   map: 'map entries (list, show, add, set, del, clear, get, replace)',
@@ -21,8 +24,8 @@ const SOURCES = `Where HAProxy is (like HAProxy.connect; flags > env > config fi
 
 const COMMON = `Output and behaviour:
   --json               machine-readable output (stable shapes, see the README)
-  -p, --per-process    info/frontends/backends/servers: one row per process, not aggregated
-  -y, --yes            shutdown/del/clear: do not ask (required without a terminal)
+  -p, --per-process    info/frontends/backends/servers/tables/table/ssl certs: one row per process
+  -y, --yes            shutdown/del/clear/delete: do not ask (required without a terminal)
   --no-color           no colours (also NO_COLOR=1; colours are only used on a terminal)
   --debug              show stack traces on errors
   -h, --help           help (also: hapctl help COMMAND)
@@ -76,6 +79,19 @@ export function commandHelp(command: CommandSpec, style: Style): string {
     interval: '-n, --interval S     refresh every S seconds (or 500ms); default 2',
     once: '--once               print one frame and exit',
     fast: '--fast               no pauses',
+    wait: '-w, --wait           wait until the sessions end, then MAINT (progress on a terminal)',
+    'drain-timeout':
+      command.name === 'server delete'
+        ? '--drain-timeout D    wait up to D (30s, 500ms; default 30s) for sessions to end'
+        : '--drain-timeout D    with --wait: give up waiting after D (30s, 500ms; default 30s)',
+    'no-force': '--no-force           at the deadline leave the server in DRAIN and exit 6',
+    weight: '--weight N           initial weight (0-256)',
+    check: '--check              health checks (enabled with --enable)',
+    backup: '--backup             a backup server',
+    enable: '--enable             start ready with checks on (default: MAINT, checks off)',
+    'shutdown-sessions':
+      '--shutdown-sessions  close the sessions still open (after --drain-timeout, else at once)',
+    filter: '--filter data.TYPE OP VALUE   e.g. "data.gpc0 gt 0" (repeat up to 4)',
   };
   return [
     `${style.bold(`hapctl ${command.name}`)} — ${command.summary}`,

@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { frontendCommands } from './commands/frontend.js';
 import { globalCommands } from './commands/global.js';
 import { patternCommands } from './commands/patterns.js';
+import { runtimeCommands } from './commands/runtime.js';
 import { serverCommands } from './commands/server.js';
 import { statsCommands } from './commands/stats.js';
 import { watchCommand } from './commands/watch.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...globalCommands.filter((command) => !command.name.startsWith('set ')),
   watchCommand,
   demoCommand,
+  ...runtimeCommands,
   ...serverCommands,
   ...frontendCommands,
   ...patternCommands,

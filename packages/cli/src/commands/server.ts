@@ -4,6 +4,7 @@ import { confirm } from '../confirm.js';
 import type { CommandSpec, Context } from '../context.js';
 import { CliNotFoundError, ExitCode, UsageError } from '../errors.js';
 import type { ServerApi, ServerStateName } from '../sdk-types.js';
+import { drainAndWait, serverExtraCommands } from './server-extra.js';
 import { applyToMany } from './write.js';
 
 const STATES: readonly ServerStateName[] = ['ready', 'drain', 'maint', 'enable', 'disable'];
@@ -90,16 +91,34 @@ const setWeight: CommandSpec = {
 };
 
 function stateCommand(name: string, fixed: ServerStateName | undefined, summary: string): CommandSpec {
+  const drain = fixed === 'drain';
   return {
     name,
     summary,
     usage: fixed
-      ? [`${name} BACKEND/SERVER`, `${name} --backend B SERVER`, `${name} --backend B --all`]
+      ? [
+          `${name} BACKEND/SERVER`,
+          `${name} --backend B SERVER`,
+          `${name} --backend B --all`,
+          ...(drain ? [`${name} BACKEND/SERVER --wait [--drain-timeout 30s] [--no-force]`] : []),
+        ]
       : [`${name} BACKEND/SERVER ${STATES.join('|')}`, `${name} --backend B --all STATE`],
-    options: ['backend', 'all'],
+    ...(drain
+      ? {
+          details:
+            'Without --wait: DRAIN and return (current sessions finish, no new ones).\n' +
+            'With --wait: DRAIN, wait until no process (old workers included) has a session on the server, then\n' +
+            'MAINT. At --drain-timeout (default 30s) the server is put in MAINT anyway (sessions left are not\n' +
+            'closed; exit 0, "drained": false), or with --no-force left in DRAIN with exit 6.',
+        }
+      : {}),
+    options: drain ? ['backend', 'all', 'wait', 'drain-timeout', 'no-force'] : ['backend', 'all'],
     args: fixed ? [0, 1] : [1, 2],
     connects: true,
     async run(context) {
+      if (drain && context.options.wait) return drainAndWait(context, context.args[0]);
+      if (drain && (context.options['drain-timeout'] !== undefined || context.options['no-force']))
+        throw new UsageError('--drain-timeout and --no-force need --wait', name);
       let state = fixed;
       if (!state) {
         const text = context.args[context.options.all ? 0 : 1];
@@ -186,4 +205,5 @@ export const serverCommands: CommandSpec[] = [
   stateCommand('server maint', 'maint', 'put a server in maintenance'),
   setAddr,
   shutdown,
+  ...serverExtraCommands,
 ];
