@@ -156,4 +156,23 @@ describe('hapctl in a terminal (in-process)', () => {
       await mastered.close();
     }
   });
+
+  it('server drain --wait on a terminal: remaining sessions per tick on stderr, erased at the end', async () => {
+    cluster.processes[0]!.setSessions({ backend: 'be_api', server: 'api1' }, 3);
+    setTimeout(() => cluster.processes[0]!.setSessions({ backend: 'be_api', server: 'api1' }, 1), 700);
+    setTimeout(() => cluster.processes[0]!.setSessions({ backend: 'be_api', server: 'api1' }, 0), 1400);
+    const tty = terminal();
+    expect(
+      await run(['server', 'drain', 'be_api/api1', '--wait', '--drain-timeout', '10s', ...source], tty),
+    ).toBe(0);
+    const err = stripAnsi(tty.err());
+    expect(err).toContain('draining be_api/api1');
+    expect(err).toContain('3 sessions left');
+    expect(err).toContain('1 session left');
+    expect(tty.err().endsWith('\r\x1b[2K')).toBe(true);
+    expect(stripAnsi(tty.out())).toMatch(
+      /^✔ drained: be_api\/api1 \(no session left, \d+\.\ds\), now MAINT$/m,
+    );
+    expect(await run(['server', 'ready', 'be_api/api1', ...source], captureIo())).toBe(0);
+  });
 });

@@ -18,7 +18,12 @@ import {
   SocketConnectionError,
   SocketTimeoutError,
   InconsistentDataError,
+  DrainTimeoutError,
+  PreconditionFailedError,
+  ReloadFailedError,
+  UnsupportedError,
 } from '@haproxyadmin/sdk';
+import { parseTableData, parseTableFilter } from '../src/commands/runtime.js';
 import { captureIo } from './helpers.js';
 
 describe('table renderer', () => {
@@ -197,6 +202,20 @@ describe('exit codes and one-line errors', () => {
         new CommandFailedError('show acl #99', 'Unknown ACL identifier. Please use #<id> or <file>.\n'),
       ),
     ).toBe(3);
+    expect(exitCodeFor(new PreconditionFailedError('be/s exists', []))).toBe(6);
+    expect(exitCodeFor(new DrainTimeoutError({ sessions: 2, perProcess: [], elapsedMs: 10 }))).toBe(6);
+    expect(
+      exitCodeFor(
+        new ReloadFailedError('refused', {
+          master: 'm',
+          failedReloads: 1,
+          reloads: 1,
+          workers: [1],
+          output: '',
+        }),
+      ),
+    ).toBe(6);
+    expect(exitCodeFor(new UnsupportedError('no master'))).toBe(6);
     expect(exitCodeFor(new InconsistentDataError('weight', []))).toBe(1);
     expect(exitCodeFor(new Error('bug'))).toBe(1);
   });
@@ -291,6 +310,25 @@ describe('run() in-process: usage and help', () => {
       // The socket does not exist: the refusal comes first, before any connection is tried.
       expect(await run([...argv, '--socket', '/nonexistent.sock'], io)).toBe(2);
       expect(io.err()).toContain('without confirmation: pass --yes');
+    }
+  });
+});
+
+describe('stick-table arguments', () => {
+  it('parses filters and data, refuses the rest as usage errors', () => {
+    expect(parseTableFilter('data.gpc0 gt 1', 't')).toEqual({ data: 'gpc0', op: 'gt', value: 1 });
+    expect(parseTableFilter('http_req_rate(10s) ge 5', 't')).toEqual({
+      data: 'http_req_rate(10s)',
+      op: 'ge',
+      value: 5,
+    });
+    expect(parseTableFilter('gpc0 eq 18446744073709551615', 't').value).toBe(18446744073709551615n);
+    expect(parseTableData('data.gpc0=3', 't')).toEqual(['gpc0', 3]);
+    for (const bad of ['gpc0 > 1', 'data.gpc0 gt -1', 'gpc0 gt', '']) {
+      expect(() => parseTableFilter(bad, 't')).toThrow(UsageError);
+    }
+    for (const bad of ['gpc0', 'data.gpc0=x', 'data.gpc0 1', '=1']) {
+      expect(() => parseTableData(bad, 't')).toThrow(UsageError);
     }
   });
 });
