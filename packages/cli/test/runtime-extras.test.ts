@@ -3,6 +3,8 @@
  * add/delete, state, reload, tables, sessions, resolvers, ssl) as a user runs them: the built dist as
  * a child process against a 2-process fake cluster with a master CLI.
  */
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { createFakeCluster, type FakeCluster } from '@haproxyadmin/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, hapctl } from './helpers.js';
@@ -25,6 +27,9 @@ backend be_app
     balance roundrobin
     server web1 10.0.0.11:8080 check weight 100
     server web2 10.0.0.12:8080 check weight 100 agent-check agent-port 9999
+
+resolvers dns
+    nameserver ns1 127.0.0.1:28053
 
 backend st_users
     stick-table type string len 32 size 1k expire 10m store gpc0,http_req_cnt
@@ -268,16 +273,67 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect(missing.code, missing.stderr).toBe(3);
   });
 
+  it('session shutdown closes the session it names, on its process only', async () => {
+    // A CLI connection held open in prompt mode on the second process is a session there.
+    const held = connect(join(dir, 'haproxy-2.sock'));
+    held.on('error', () => {});
+    await new Promise<void>((resolve) => held.once('connect', () => resolve()));
+    held.write('prompt\n');
+    await new Promise((resolve) => held.once('data', resolve));
+    const closed = new Promise<void>((resolve) => held.once('close', () => resolve()));
+    const pid2 = cluster.processes[1]!.pid;
+    const list = JSON.parse((await cli('sessions', '--json')).stdout) as Array<{
+      id: string;
+      process: { pid: number };
+      age: string;
+    }>;
+    const mine = list.filter((session) => session.process.pid === pid2);
+    expect(mine.length).toBeGreaterThanOrEqual(2); // the held one and hapctl's own
+    // hapctl's own connection of the first listing is gone by the second: the held one is in both.
+    const again = JSON.parse((await cli('sessions', '--json')).stdout) as Array<{ id: string }>;
+    const target = mine.find((candidate) => again.some((session) => session.id === candidate.id))?.id;
+    expect(target).toBeDefined();
+    const result = await cli('session', 'shutdown', target!, '--yes', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: true, action: 'shutdown-session', id: target });
+    await closed;
+    const shutdowns = cluster.processes.map(
+      (process) => process.calls.filter((call) => call.line.startsWith('shutdown session')).length,
+    );
+    expect(shutdowns).toEqual([0, 1]);
+  });
+
   it('resolvers and ssl certs', async () => {
     const resolvers = await cli('resolvers', '--json');
     expect(resolvers.code, resolvers.stderr).toBe(0);
-    const parsed = JSON.parse(resolvers.stdout) as Array<{ sections: Array<{ name: string }> }>;
+    const parsed = JSON.parse(resolvers.stdout) as Array<{
+      sections: Array<{
+        name: string;
+        nameservers: Array<{ name: string; counters: Record<string, number> }>;
+      }>;
+    }>;
     expect(parsed).toHaveLength(2);
-    expect(parsed[0]!.sections.map((section) => section.name)).toContain('default');
-    const certs = await cli('ssl', 'certs', '--json');
-    // The fake answers like 2.6.12: certificates listed (none here), or a refusal without SSL.
-    expect([0, 6], certs.stderr).toContain(certs.code);
-    if (certs.code === 0) expect(JSON.parse(certs.stdout)).toMatchObject({ files: expect.any(Array) });
+    expect(parsed[0]!.sections[0]).toMatchObject({ name: 'dns', nameservers: [{ name: 'ns1' }] });
+    expect(parsed[0]!.sections[0]!.nameservers[0]!.counters.sent).toBe(0);
+    const table = await cli('resolvers', 'dns');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^PROCESS\s+SECTION\s+NAMESERVER\s+SENT/m);
+    expect(table.stdout.match(/\sdns\s+ns1\s+0\s+0\s+0\s+0\s+0$/gm)).toHaveLength(2);
+    const missing = await cli('resolvers', 'nope');
+    expect(missing.code, missing.stderr).toBe(3);
+
+    // The fake answers like 2.6.12 without an `ssl crt` bind: no certificate.
+    const certs = await cli('ssl', 'certs', '--json', '--per-process');
+    expect(certs.code, certs.stderr).toBe(0);
+    const json = JSON.parse(certs.stdout) as {
+      files: string[];
+      transactions: string[];
+      perProcess: unknown[];
+    };
+    expect(json).toMatchObject({ files: [], transactions: [] });
+    expect(json.perProcess).toHaveLength(2);
+    expect((await cli('ssl', 'certs')).stdout.trim()).toBe('(none)');
+    expect((await cli('ssl', 'cert')).code).toBe(2);
   });
 
   it('reload through the master CLI: old and new worker pids; without --master a one-line usage error', async () => {
