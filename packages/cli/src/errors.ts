@@ -22,6 +22,8 @@ export const ExitCode = {
    * before sending: precondition failed, drain timed out (`--no-force`), reload failed, unsupported.
    */
   refused: 6,
+  /** Stopped by Ctrl-C / SIGTERM while waiting (`server drain --wait`: the server stays in DRAIN). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -121,6 +123,16 @@ export function errorJson(error: unknown): Record<string, unknown> {
     out.outcomes = (record.outcomes as Array<Record<string, unknown>>).map(outcomeJson);
   }
   if (Array.isArray(record.values)) out.values = record.values;
+  // PreconditionFailedError: where the precondition failed, and why.
+  if (Array.isArray(record.processes)) {
+    out.processes = (record.processes as Array<{ process?: Record<string, unknown>; reason?: unknown }>).map(
+      (entry) => ({
+        endpoint: entry.process?.endpoint ?? null,
+        pid: entry.process?.pid ?? null,
+        reason: String(entry.reason ?? ''),
+      }),
+    );
+  }
   return out;
 }
 

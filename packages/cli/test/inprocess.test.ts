@@ -175,4 +175,28 @@ describe('hapctl in a terminal (in-process)', () => {
     );
     expect(await run(['server', 'ready', 'be_api/api1', ...source], captureIo())).toBe(0);
   });
+
+  it('server drain --wait: Ctrl-C stops waiting, the server stays in DRAIN, exit 130', async () => {
+    cluster.processes[1]!.setSessions({ backend: 'be_api', server: 'api2' }, 2);
+    const io = captureIo();
+    const listeners: Array<() => void> = [];
+    io.onSignal = (signal, listener) => {
+      if (signal === 'SIGINT') listeners.push(listener);
+      return () => listeners.splice(listeners.indexOf(listener), 1);
+    };
+    setTimeout(() => {
+      for (const listener of [...listeners]) listener();
+    }, 600);
+    const started = Date.now();
+    expect(await run(['server', 'drain', 'be_api/api2', '--wait', ...source], io)).toBe(130);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(listeners).toEqual([]);
+    expect(io.err()).toBe('hapctl: interrupted: be_api/api2 stays in DRAIN\n');
+    const state = captureIo();
+    expect(await run(['server', 'state', 'be_api/api2', '--json', ...source], state)).toBe(0);
+    const entries = JSON.parse(state.out()) as Array<{ drain: boolean; maintenance: boolean }>;
+    expect(entries.every((entry) => entry.drain && !entry.maintenance)).toBe(true);
+    cluster.processes[1]!.setSessions({ backend: 'be_api', server: 'api2' }, 0);
+    expect(await run(['server', 'ready', 'be_api/api2', ...source], captureIo())).toBe(0);
+  });
 });

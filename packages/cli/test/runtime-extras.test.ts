@@ -101,6 +101,25 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect(refused.code).toBe(6);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/DrainTimeoutError: drain timed out .* 3 session/);
+    const refusedJson = await cli(
+      'server',
+      'drain',
+      'be_app/web2',
+      '--wait',
+      '--drain-timeout',
+      '300ms',
+      '--no-force',
+      '--json',
+    );
+    expect(refusedJson.code).toBe(6);
+    expect(JSON.parse(refusedJson.stdout)).toMatchObject({
+      error: {
+        name: 'DrainTimeoutError',
+        code: 'HAPROXY_ERR_DRAIN_TIMEOUT',
+        exitCode: 6,
+        remainingSessions: 3,
+      },
+    });
     const state = JSON.parse((await cli('server', 'state', 'be_app/web2', '--json')).stdout) as Array<{
       drain: boolean;
       maintenance: boolean;
@@ -190,9 +209,15 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect(state.stdout).toMatch(/^PROCESS\s+ADMIN/m);
     expect(state.stdout.match(/MAINT.*10\.0\.0\.99:8080\s+7/g)).toHaveLength(2);
 
-    const taken = await cli('server', 'add', 'be_app/web9', '10.0.0.98:8080');
+    const taken = await cli('server', 'add', 'be_app/web9', '10.0.0.98:8080', '--json');
     expect(taken.code).toBe(6);
     expect(taken.stderr).toMatch(/^hapctl: PreconditionFailedError: /);
+    const error = (JSON.parse(taken.stdout) as { error: { code: string; processes: Array<{ pid: number }> } })
+      .error;
+    expect(error.code).toBe('HAPROXY_ERR_PRECONDITION');
+    expect(error.processes.map((entry) => entry.pid).sort()).toEqual(
+      cluster.processes.map((p) => p.pid).sort(),
+    );
     expect((await cli('server', 'add', 'be_app/web8', 'not-an-ip')).code).toBe(2);
     expect((await cli('server', 'add', 'be_app/web8', '10.0.0.1:80', '--weight', 'x')).code).toBe(2);
     expect((await cli('server', 'add', 'nope/web8', '10.0.0.1:80')).code).toBe(3);

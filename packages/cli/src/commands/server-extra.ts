@@ -27,16 +27,29 @@ export async function drainAndWait(context: Context, spec: string | undefined): 
   const [server] = await resolveServers(context, spec);
   const target = server!;
   const progress = createProgress(context.io.stderr, `draining ${key(target)}`);
+  // Ctrl-C / SIGTERM stop waiting: the server stays in DRAIN (nothing is undone), exit 130.
+  const stop = new AbortController();
+  const offs = (['SIGINT', 'SIGTERM'] as const).flatMap((signal) => {
+    const off = context.io.onSignal?.(signal, () => stop.abort());
+    return off ? [off] : [];
+  });
   let result: Awaited<ReturnType<ServerApi['drain']>>;
   try {
     result = await target.drain({
       timeout,
       force: context.options['no-force'] !== true,
+      signal: stop.signal,
       onProgress: (tick) =>
         progress.update(0, `${tick.sessions} session${tick.sessions === 1 ? '' : 's'} left`),
     });
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    progress.finish();
+    context.note(`hapctl: interrupted: ${key(target)} stays in DRAIN`);
+    return ExitCode.interrupted;
   } finally {
     progress.finish();
+    for (const off of offs) off();
   }
   const json = {
     ok: true,

@@ -109,7 +109,8 @@ function stateCommand(name: string, fixed: ServerStateName | undefined, summary:
             'Without --wait: DRAIN and return (current sessions finish, no new ones).\n' +
             'With --wait: DRAIN, wait until no process (old workers included) has a session on the server, then\n' +
             'MAINT. At --drain-timeout (default 30s) the server is put in MAINT anyway (sessions left are not\n' +
-            'closed; exit 0, "drained": false), or with --no-force left in DRAIN with exit 6.',
+            'closed; exit 0, "drained": false), or with --no-force left in DRAIN with exit 6. Ctrl-C stops waiting\n' +
+            '(the server stays in DRAIN; exit 130).',
         }
       : {}),
     options: drain ? ['backend', 'all', 'wait', 'drain-timeout', 'no-force'] : ['backend', 'all'],
