@@ -246,6 +246,21 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect((await cli('server', 'delete', 'be_app/web9', '--yes')).code).toBe(3);
   });
 
+  it('server add refused by one process: rolled back on the others, each outcome on stderr', async () => {
+    cluster.processes[1]!.inject({ kind: 'permission-denied', match: /^add server/ });
+    const result = await cli('server', 'add', 'be_app/web7', '10.0.0.77:8080');
+    expect(result.code, result.stderr).toBe(4);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^hapctl: AggregateProcessError: /);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}✔ .*haproxy-1\.sock \(pid \d+\): ok$/),
+      expect.stringMatching(/^ {2}✖ .*haproxy-2\.sock \(pid \d+\): .*[Pp]ermission/),
+    ]);
+    // Not left behind on the process that accepted it.
+    expect(calls().filter((line) => line.startsWith('del server be_app/web7'))).toHaveLength(1);
+    expect((await cli('server', 'state', 'be_app/web7')).code).toBe(3);
+  });
+
   it('tables, table (merged, --filter, --per-process), table set, table clear', async () => {
     const set = await cli('table', 'set', 'st_users', 'alice', 'data.gpc0=2', 'data.http_req_cnt=5');
     expect(set.code, set.stderr).toBe(0);
