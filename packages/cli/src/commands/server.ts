@@ -201,7 +201,11 @@ export const serverCommands: CommandSpec[] = [
     undefined,
     'set a server admin state (ready, drain, maint, enable, disable)',
   ),
-  stateCommand('server drain', 'drain', 'drain a server: no new sessions, current ones finish'),
+  stateCommand(
+    'server drain',
+    'drain',
+    'drain a server: no new sessions, current ones finish (--wait: until none is left, then MAINT)',
+  ),
   stateCommand('server ready', 'ready', 'put a server back in service (ready)'),
   stateCommand('server maint', 'maint', 'put a server in maintenance'),
   setAddr,
