@@ -2,7 +2,7 @@ import type { AnyPlugin, ArgsWithOptions, Command, PluginNamespaces } from './pl
 import { checkPlugins, installPlugins } from './plugin/install.js';
 import { executeCommand } from './plugin/execute.js';
 import { createExecutor, type ExecutorOptions } from './core/create-executor.js';
-import type { CallOptions, Executor, ProcessOutcome } from './core/types.js';
+import type { CallOptions, Executor, ProcessOutcome, ProcessRef } from './core/types.js';
 import type { HAProxyMetric } from '@haproxyadmin/protocol';
 import type { PerProcessValue } from './model/aggregate.js';
 import type { Backend } from './model/backend.js';
@@ -388,6 +388,15 @@ export class HAProxy {
    */
   events(options?: EventsOptions): HAProxyEvents {
     return this.model.events(options);
+  }
+
+  /**
+   * Re-discover the processes: with `socketDir`, processes started since `connect` are probed and
+   * added and sockets that disappeared are dropped; behind a master, `show proc` is read again.
+   * Handles keep working (they address objects by name). Returns the processes now known.
+   */
+  refresh(options?: CallOptions): Promise<readonly ProcessRef[]> {
+    return this.executor.refresh ? this.executor.refresh(options) : this.executor.processes(options);
   }
 
   /** Close every connection. */

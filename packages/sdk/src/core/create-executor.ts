@@ -290,6 +290,29 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     };
   };
 
+  /** Probe every socket of `socketDir` not in `known` (real paths); sockets that are not HAProxy are skipped. */
+  const scanDir = async (known: ReadonlySet<string>) => {
+    const dir = resolve(options.socketDir!);
+    const candidates = (await socketsIn(dir)).filter((path) => !known.has(path));
+    const probed = await mapLimit(candidates, concurrency, async (path) => {
+      const { transport, bind } = watchedTransport({ kind: 'unix', path }, timeoutMs);
+      owned.push(transport);
+      try {
+        // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
+        const target = await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000));
+        bind(target);
+        return target;
+      } catch (error) {
+        owned.splice(owned.indexOf(transport), 1);
+        await transport.close();
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+    const targets = probed.filter((result): result is Target => !(result instanceof Error));
+    const firstError = probed.find((result): result is Error => result instanceof Error);
+    return { targets, tried: candidates.length, firstError };
+  };
+
   const closeAll = async () => {
     await Promise.all([...owned, ...masters.map((master) => master.transport)].map((t) => t.close()));
   };
@@ -324,31 +347,15 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     if (options.socketDir !== undefined) {
       tasks.push(
         (async () => {
-          const dir = resolve(options.socketDir!);
-          const candidates = await socketsIn(dir);
-          const probed = await mapLimit(candidates, concurrency, async (path) => {
-            const { transport, bind } = watchedTransport({ kind: 'unix', path }, timeoutMs);
-            owned.push(transport);
-            try {
-              // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
-              const target = await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000));
-              bind(target);
-              return target;
-            } catch (error) {
-              await transport.close();
-              return error instanceof Error ? error : new Error(String(error));
-            }
-          });
-          const ok = probed.filter((result): result is Target => !(result instanceof Error));
-          if (ok.length === 0) {
-            const first = probed.find((result) => result instanceof Error);
+          const { targets, tried, firstError } = await scanDir(new Set());
+          if (targets.length === 0) {
             throw new SocketConnectionError(
-              `no HAProxy stats socket answered in this folder (${candidates.length} socket(s) tried)`,
-              `unix://${dir}`,
-              first ? { cause: first } : {},
+              `no HAProxy stats socket answered in this folder (${tried} socket(s) tried)`,
+              `unix://${resolve(options.socketDir!)}`,
+              firstError ? { cause: firstError } : {},
             );
           }
-          found.push(...ok);
+          found.push(...targets);
         })(),
       );
     }
@@ -365,7 +372,34 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     await closeAll();
     throw error;
   }
-  return new DefaultExecutor(standalone, masters, closeAll, concurrency);
+  // `refresh()` re-reads the socket folder: processes started since are probed and added, sockets
+  // that disappeared are dropped (their connections closed); known sockets keep their connections.
+  const rescan =
+    options.socketDir === undefined
+      ? undefined
+      : async (current: readonly Target[]): Promise<Target[]> => {
+          const dir = resolve(options.socketDir!);
+          const present = new Set(await socketsIn(dir));
+          const kept: Target[] = [];
+          for (const target of current) {
+            const path = target.ref.key.startsWith('unix://')
+              ? target.ref.key.slice('unix://'.length)
+              : undefined;
+            const fromDir = path !== undefined && path.startsWith(`${dir}/`);
+            if (!fromDir || present.has(path)) kept.push(target);
+            else await closeTarget(target);
+          }
+          const known = new Set(kept.map((target) => target.ref.key.slice('unix://'.length)));
+          const { targets } = await scanDir(known);
+          return dedupe([...kept, ...targets]);
+        };
+  const closeTarget = async (target: Target) => {
+    const transport = owned.find((candidate) => candidate.endpoint === target.ref.key);
+    if (!transport) return;
+    owned.splice(owned.indexOf(transport), 1);
+    await transport.close();
+  };
+  return new DefaultExecutor(standalone, masters, closeAll, concurrency, rescan);
 }
 
 /** A `Name: value` line of `show info`. */
@@ -437,12 +471,32 @@ class DefaultExecutor implements Executor {
   private closed = false;
   private closing: Promise<void> | undefined;
 
+  private refreshing: Promise<void> | undefined;
+
   constructor(
-    private readonly standalone: readonly Target[],
+    private standalone: readonly Target[],
     private readonly masterSources: readonly MasterSource[],
     private readonly closeTransports: () => Promise<void>,
     private readonly concurrency: number,
+    private readonly rescan?: (current: readonly Target[]) => Promise<Target[]>,
   ) {}
+
+  /**
+   * Re-discover the processes: re-read `socketDir` (new sockets probed and added, vanished ones
+   * dropped) and re-read every master's `show proc`. Concurrent calls share one refresh.
+   */
+  refresh(options: CallOptions = {}): Promise<readonly ProcessRef[]> {
+    if (this.closed) return Promise.reject(new ClientClosedError());
+    this.refreshing ??= (async () => {
+      try {
+        if (this.rescan) this.standalone = await this.rescan(this.standalone);
+        for (const master of this.masterSources) master.markStale();
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing.then(() => this.processes(options));
+  }
 
   /** Every known target; a master whose process list cannot be read yields failed entries. */
   private async targets(

@@ -64,6 +64,11 @@ export interface Executor {
    * Never rejects for a per-process failure; rejects only when aborted or closed.
    */
   run(line: string, options?: RunOptions): Promise<ProcessOutcome<string>[]>;
+  /**
+   * Re-discover the processes (optional): re-read a socket folder (new sockets probed and added,
+   * vanished ones dropped) and every master's process list. Returns the processes now known.
+   */
+  refresh?(options?: CallOptions): Promise<readonly ProcessRef[]>;
   /** Close every connection. Idempotent. */
   close(): Promise<void>;
   /**
