@@ -379,6 +379,16 @@ export class HAProxy {
   }
 
   /**
+   * Drain several servers together (e.g. every server of a backend, or servers of several backends):
+   * DRAIN on every current process, wait until all their sessions (current and old workers) reach 0
+   * or the deadline, then MAINT. Each handle is looked up again by name on this client.
+   * @throws {InvalidArgumentError} for an empty list. @throws {NotFoundError} for a server that is gone.
+   */
+  drainServers(servers: readonly Server[], options?: DrainOptions): Promise<DrainResult> {
+    return this.model.drainServers(servers, options);
+  }
+
+  /**
    * State changes (server up/down, status, weight, maint/drain, backend and frontend status,
    * processes appearing/disappearing) seen between successive snapshots taken every `interval` ms.
    * Ends when `signal` aborts or the loop is left (`return()`); no timer stays behind.

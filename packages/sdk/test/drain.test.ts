@@ -166,6 +166,22 @@ for (const factory of SERVERS_TARGETS) {
       expect(await status()).toEqual(Array(n).fill('MAINT'));
     });
 
+    it('HAProxy#drainServers drains the given handles together; bad lists are refused', async () => {
+      await target.hold(2, 'fe_other');
+      const other = await (await hap.backend('be_other')).server('d1');
+      const done = hap.drainServers([d1, other, d1], { timeout: 10_000, pollInterval: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await statEverywhere(target, 'be_other', 'd1', 'status')).toEqual(Array(n).fill('DRAIN'));
+      await target.release();
+      const result = await done;
+      expect(result.drained).toBe(true);
+      expect(result.servers.map(({ server }) => server.key).sort()).toEqual(['be_drain/d1', 'be_other/d1']);
+      expect(await statEverywhere(target, 'be_other', 'd1', 'status')).toEqual(Array(n).fill('MAINT'));
+      expect(await status()).toEqual(Array(n).fill('MAINT'));
+      await expect(hap.drainServers([])).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(hap.drainServers([{ name: 1 } as never])).rejects.toBeInstanceOf(InvalidArgumentError);
+    });
+
     it('HAProxy#drainServer in one backend leaves the other alone; unknown server → NotFoundError', async () => {
       const result = await hap.drainServer('d1', { backend: 'be_other', timeout: 2000, pollInterval: 50 });
       expect(result.servers.map(({ server }) => server.key)).toEqual(['be_other/d1']);

@@ -294,6 +294,36 @@ export class HAProxyModel {
     return drainServers(this.context, servers, drain);
   }
 
+  /** Drain several servers together (any backends); each is looked up again by name on this client. */
+  async drainServers(servers: readonly Server[], options: DrainOptions = {}): Promise<DrainResult> {
+    if (
+      !Array.isArray(servers) ||
+      servers.length === 0 ||
+      servers.some((server) => typeof server?.name !== 'string' || typeof server.backendName !== 'string')
+    ) {
+      throw new InvalidArgumentError('drainServers() expects a non-empty array of Server handles', {
+        argument: 'servers',
+        value: servers,
+      });
+    }
+    const found = await Promise.all(
+      servers.map(async (server) => {
+        const [match] = await this.server(
+          server.name,
+          { backend: server.backendName },
+          { signal: options.signal },
+        );
+        if (!match) throw new NotFoundError('server', `${server.backendName}/${server.name}`);
+        return match;
+      }),
+    );
+    return drainServers(
+      this.context,
+      [...new Map(found.map((server) => [server.key, server])).values()],
+      options,
+    );
+  }
+
   /** State changes between successive snapshots, as an async iterator (issue #8). */
   events(options?: EventsOptions): EventStream {
     return new EventStream(this.context, options);
