@@ -127,6 +127,32 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect(state.every((entry) => entry.drain && !entry.maintenance)).toBe(true);
   });
 
+  it('server drain --backend B --all --wait: every server drains together, one result per server', async () => {
+    cluster.processes[0]!.setSessions({ backend: 'be_app', server: 'web1' }, 1);
+    cluster.processes[1]!.setSessions({ backend: 'be_app', server: 'web2' }, 2);
+    setTimeout(() => cluster.processes[0]!.setSessions({ backend: 'be_app', server: 'web1' }, 0), 400);
+    setTimeout(() => cluster.processes[1]!.setSessions({ backend: 'be_app', server: 'web2' }, 0), 600);
+    const result = await cli('server', 'drain', '--backend', 'be_app', '--all', '--wait', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as {
+      drained: boolean;
+      servers: Array<{ server: string; drained: boolean }>;
+    };
+    expect(json.drained).toBe(true);
+    const names = json.servers.map((entry) => entry.server).sort();
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    expect(names).toEqual(expect.arrayContaining(['be_app/web1', 'be_app/web2']));
+    for (const name of names) {
+      const state = JSON.parse((await cli('server', 'state', name, '--json')).stdout) as Array<{
+        maintenance: boolean;
+      }>;
+      expect(
+        state.every((entry) => entry.maintenance),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it('plain server drain is unchanged; drain options without --wait and bad durations are usage errors', async () => {
     const plain = await cli('server', 'drain', 'be_app/web1');
     expect(plain.code, plain.stderr).toBe(0);
@@ -137,7 +163,7 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     for (const argv of [
       ['server', 'drain', 'be_app/web1', '--drain-timeout', '5s'],
       ['server', 'drain', 'be_app/web1', '--wait', '--drain-timeout', 'soon'],
-      ['server', 'drain', '--backend', 'be_app', '--all', '--wait'],
+      ['server', 'drain', '--backend', 'be_app', '--all', 'be_app/web1', '--wait'],
       ['server', 'set-weight', 'be_app/web1', '5', '--wait'],
     ]) {
       const result = await cli(...argv);

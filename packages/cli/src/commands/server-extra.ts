@@ -17,35 +17,41 @@ const key = (server: ServerApi) => `${server.backendName}/${server.name}`;
 /** Default deadline of `server drain --wait` (the SDK's is 60 s; a shell user wants an answer sooner). */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
-/** `server drain BACKEND/SERVER --wait`: DRAIN, wait for the sessions to end, MAINT. */
+/**
+ * `server drain BACKEND/SERVER --wait` (or `--backend B --all --wait`): DRAIN, wait for the sessions
+ * to end, MAINT. Several servers drain together, with one poll per tick.
+ */
 export async function drainAndWait(context: Context, spec: string | undefined): Promise<number> {
-  const name = context.command.name;
-  if (context.options.all) throw new UsageError('--wait drains one server: give BACKEND/SERVER', name);
   const timeoutText = context.options['drain-timeout'];
   const timeout =
     timeoutText === undefined ? DEFAULT_DRAIN_TIMEOUT_MS : parseDuration(timeoutText, '--drain-timeout', 's');
-  const [server] = await resolveServers(context, spec);
-  const target = server!;
-  const progress = createProgress(context.io.stderr, `draining ${key(target)}`);
-  // Ctrl-C / SIGTERM stop waiting: the server stays in DRAIN (nothing is undone), exit 130.
+  const servers = await resolveServers(context, spec);
+  const what =
+    servers.length === 1 ? key(servers[0]!) : `${servers.length} servers of ${context.options.backend}`;
+  const progress = createProgress(context.io.stderr, `draining ${what}`);
+  // Ctrl-C / SIGTERM stop waiting: the servers stay in DRAIN (nothing is undone), exit 130.
   const stop = new AbortController();
   const offs = (['SIGINT', 'SIGTERM'] as const).flatMap((signal) => {
     const off = context.io.onSignal?.(signal, () => stop.abort());
     return off ? [off] : [];
   });
+  const options = {
+    timeout,
+    force: context.options['no-force'] !== true,
+    signal: stop.signal,
+    onProgress: (tick: { sessions: number }) =>
+      progress.update(0, `${tick.sessions} session${tick.sessions === 1 ? '' : 's'} left`),
+  };
   let result: Awaited<ReturnType<ServerApi['drain']>>;
   try {
-    result = await target.drain({
-      timeout,
-      force: context.options['no-force'] !== true,
-      signal: stop.signal,
-      onProgress: (tick) =>
-        progress.update(0, `${tick.sessions} session${tick.sessions === 1 ? '' : 's'} left`),
-    });
+    result =
+      servers.length === 1
+        ? await servers[0]!.drain(options)
+        : await (await context.hap()).drainServers(servers, options);
   } catch (error) {
     if (!stop.signal.aborted) throw error;
     progress.finish();
-    context.note(`hapctl: interrupted: ${key(target)} stays in DRAIN`);
+    context.note(`hapctl: interrupted: ${what} stay${servers.length === 1 ? 's' : ''} in DRAIN`);
     return ExitCode.interrupted;
   } finally {
     progress.finish();
@@ -54,7 +60,12 @@ export async function drainAndWait(context: Context, spec: string | undefined): 
   const json = {
     ok: true,
     action: 'drain',
-    server: key(target),
+    ...(servers.length === 1 ? { server: key(servers[0]!) } : {}),
+    servers: result.servers.map((entry) => ({
+      server: key(entry.server),
+      drained: entry.drained,
+      remainingSessions: entry.remainingSessions,
+    })),
     drained: result.drained,
     remainingSessions: result.remainingSessions,
     elapsedMs: result.elapsedMs,
@@ -62,11 +73,11 @@ export async function drainAndWait(context: Context, spec: string | undefined): 
   if (context.json) context.printJson(json);
   else if (result.drained)
     context.print(
-      `${context.style.green('✔')} drained: ${key(target)} (no session left, ${seconds(result.elapsedMs)}), now MAINT`,
+      `${context.style.green('✔')} drained: ${what} (no session left, ${seconds(result.elapsedMs)}), now MAINT`,
     );
   else
     context.print(
-      `${context.style.yellow('!')} drain deadline: ${key(target)} put in MAINT with ${result.remainingSessions} session(s) still open (${seconds(result.elapsedMs)})`,
+      `${context.style.yellow('!')} drain deadline: ${what} put in MAINT with ${result.remainingSessions} session(s) still open (${seconds(result.elapsedMs)})`,
     );
   return ExitCode.ok;
 }
