@@ -28,6 +28,24 @@ function isReply(found: Found): found is Reply {
   return 'text' in found;
 }
 
+/**
+ * An admin command whose last word is `<backend>/<server>`: answers HAProxy's lookup errors, else
+ * runs `act` on the server found.
+ */
+function onServer(
+  words: string[],
+  act: (found: { proxy: ProxyState; server: ServerState }, context: CommandContext) => Reply,
+): BuiltinCommand {
+  return {
+    words,
+    level: 'admin',
+    handle(context) {
+      const found = locate(context, context.args[words.length]);
+      return isReply(found) ? found : act(found, context);
+    },
+  };
+}
+
 function touch(context: CommandContext, server: ServerState): void {
   server.lastChange = context.now;
 }
@@ -382,110 +400,55 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
       return { text: `${found.server.weight} (initial ${found.server.initialWeight})\n\n` };
     },
   },
-  {
-    words: ['set', 'weight'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      return applyWeight(found.server, context.args[3], true) ?? OK;
-    },
-  },
+  onServer(['set', 'weight'], (found, context) => {
+    return applyWeight(found.server, context.args[3], true) ?? OK;
+  }),
   { words: ['set', 'server'], level: 'admin', handle: setServer },
-  {
-    words: ['set', 'maxconn', 'server'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[3]);
-      if (isReply(found)) return found;
-      const value = context.args[4];
-      if (!value) return err('Require <maxconn>.');
-      if (!/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
-      found.server.maxconn = Number(value);
-      return OK;
-    },
-  },
-  {
-    words: ['enable', 'server'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      found.server.admin &= ~ADMIN_FMAINT;
-      found.server.running = true;
-      touch(context, found.server);
-      return OK;
-    },
-  },
-  {
-    words: ['disable', 'server'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      found.server.admin |= ADMIN_FMAINT;
-      found.server.check.health = 0;
-      touch(context, found.server);
-      return OK;
-    },
-  },
-  {
-    words: ['enable', 'health'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      if (!found.server.check.configured)
-        return err('Health check was not configured on this server, cannot enable.');
-      found.server.check.enabled = true;
-      return OK;
-    },
-  },
-  {
-    words: ['disable', 'health'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      keepCheckResult(found.server);
-      found.server.check.enabled = false;
-      return OK;
-    },
-  },
-  {
-    words: ['enable', 'agent'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      if (!found.server.agent.configured)
-        return err('Agent was not configured on this server, cannot enable.');
-      found.server.agent.enabled = true;
-      return OK;
-    },
-  },
-  {
-    words: ['disable', 'agent'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[2]);
-      if (isReply(found)) return found;
-      found.server.agent.enabled = false;
-      return OK;
-    },
-  },
-  {
-    words: ['shutdown', 'sessions', 'server'],
-    level: 'admin',
-    handle(context) {
-      const found = locate(context, context.args[3]);
-      if (isReply(found)) return found;
-      // The backend's sessions go with the server's.
-      found.proxy.counters.scur = Math.max(0, found.proxy.counters.scur - found.server.counters.scur);
-      found.server.counters.scur = 0;
-      return OK;
-    },
-  },
+  onServer(['set', 'maxconn', 'server'], (found, context) => {
+    const value = context.args[4];
+    if (!value) return err('Require <maxconn>.');
+    if (!/^\d+$/.test(value)) return errSingle('maxconn string empty or preceded by garbage');
+    found.server.maxconn = Number(value);
+    return OK;
+  }),
+  onServer(['enable', 'server'], (found, context) => {
+    found.server.admin &= ~ADMIN_FMAINT;
+    found.server.running = true;
+    touch(context, found.server);
+    return OK;
+  }),
+  onServer(['disable', 'server'], (found, context) => {
+    found.server.admin |= ADMIN_FMAINT;
+    found.server.check.health = 0;
+    touch(context, found.server);
+    return OK;
+  }),
+  onServer(['enable', 'health'], (found) => {
+    if (!found.server.check.configured)
+      return err('Health check was not configured on this server, cannot enable.');
+    found.server.check.enabled = true;
+    return OK;
+  }),
+  onServer(['disable', 'health'], (found) => {
+    keepCheckResult(found.server);
+    found.server.check.enabled = false;
+    return OK;
+  }),
+  onServer(['enable', 'agent'], (found) => {
+    if (!found.server.agent.configured) return err('Agent was not configured on this server, cannot enable.');
+    found.server.agent.enabled = true;
+    return OK;
+  }),
+  onServer(['disable', 'agent'], (found) => {
+    found.server.agent.enabled = false;
+    return OK;
+  }),
+  onServer(['shutdown', 'sessions', 'server'], (found) => {
+    // The backend's sessions go with the server's.
+    found.proxy.counters.scur = Math.max(0, found.proxy.counters.scur - found.server.counters.scur);
+    found.server.counters.scur = 0;
+    return OK;
+  }),
   { words: ['add', 'server'], level: 'admin', handle: addServer },
   { words: ['del', 'server'], level: 'admin', handle: delServer },
 ];
