@@ -55,13 +55,15 @@ const UNKNOWN_ID = /^Unknown (ACL|map) identifier/;
 /**
  * Typed refusals that are not HAProxy's own answer: a precondition of a multi-process operation
  * (server exists, still has sessions, is tracked…), a drain that timed out with `--no-force`, a
- * reload HAProxy refused, a feature this HAProxy or source does not offer.
+ * reload HAProxy refused, a feature this HAProxy or source does not offer, a write some process
+ * refused and that was undone on the others (nothing changed).
  */
 const REFUSED = new Set([
   'HAPROXY_ERR_PRECONDITION',
   'HAPROXY_ERR_DRAIN_TIMEOUT',
   'HAPROXY_ERR_RELOAD_FAILED',
   'HAPROXY_ERR_UNSUPPORTED',
+  'HAPROXY_ERR_ROLLED_BACK',
 ]);
 
 /** The exit code for an error. */

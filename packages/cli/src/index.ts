@@ -6,6 +6,7 @@
  * import { run } from '@haproxyadmin/cli';
  * const code = await run(['servers', '--backend', 'be_app', '--json', '--socket-dir', '/run/haproxy']);
  */
+import { HAProxyError } from '@haproxyadmin/sdk';
 import { checkAllowedOptions, parseCommandLine } from './args.js';
 import { checkConfirmable } from './confirm.js';
 import { demoCommand } from './commands/demo.js';
@@ -145,7 +146,8 @@ export async function run(
     const hint = error instanceof UsageError && error.command ? ` (see: hapctl ${error.command} --help)` : '';
     io.stderr.write(`${errStyle.red('hapctl:')} ${oneLine(error)}${hint}\n`);
     const outcomes = (error as { outcomes?: unknown }).outcomes;
-    if (code === ExitCode.partial && Array.isArray(outcomes)) {
+    const rolledBack = HAProxyError.isInstance(error) && error.code === 'HAPROXY_ERR_ROLLED_BACK';
+    if ((code === ExitCode.partial || rolledBack) && Array.isArray(outcomes)) {
       for (const outcome of outcomes as Array<Record<string, unknown>>) {
         const entry = outcomeJson(outcome);
         const where = `${String(entry.endpoint)}${entry.pid === null ? '' : ` (pid ${String(entry.pid)})`}`;

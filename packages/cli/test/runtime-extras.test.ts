@@ -272,12 +272,12 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect((await cli('server', 'delete', 'be_app/web9', '--yes')).code).toBe(3);
   });
 
-  it('server add refused by one process: rolled back on the others, each outcome on stderr', async () => {
+  it('server add refused by one process: rolled back on the others (exit 6), each outcome on stderr', async () => {
     cluster.processes[1]!.inject({ kind: 'permission-denied', match: /^add server/ });
     const result = await cli('server', 'add', 'be_app/web7', '10.0.0.77:8080');
-    expect(result.code, result.stderr).toBe(4);
+    expect(result.code, result.stderr).toBe(6);
     const lines = result.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^hapctl: AggregateProcessError: /);
+    expect(lines[0]).toMatch(/^hapctl: RolledBackError: .*; undone on the other 1: nothing changed$/);
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(/^ {2}✔ .*haproxy-1\.sock \(pid \d+\): ok$/),
       expect.stringMatching(/^ {2}✖ .*haproxy-2\.sock \(pid \d+\): .*[Pp]ermission/),

@@ -28,6 +28,7 @@ export type HAProxyErrorCode =
   | 'HAPROXY_ERR_PLUGIN'
   | 'HAPROXY_ERR_UNSUPPORTED'
   | 'HAPROXY_ERR_RELOAD_FAILED'
+  | 'HAPROXY_ERR_ROLLED_BACK'
   | (string & {});
 
 export interface HAProxyErrorOptions {

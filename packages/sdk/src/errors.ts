@@ -94,6 +94,29 @@ export class AggregateProcessError extends HAProxyError {
   }
 }
 
+/**
+ * A multi-process write failed on some processes and was undone on the others: **nothing changed
+ * anywhere**. `outcomes` are those of the failed write (see {@link AggregateProcessError}); the
+ * undo succeeded on every process in `rolledBack`. Thrown by `Backend#addServer()` when a process
+ * refuses `add server` (the copies already added are deleted again). When the undo fails too, the
+ * write's own {@link AggregateProcessError} is thrown: the change stays on the processes in `succeeded`.
+ */
+export class RolledBackError extends AggregateProcessError {
+  override name = 'RolledBackError';
+  /** The processes where the write had succeeded and was undone. */
+  readonly rolledBack: readonly ProcessRef[];
+
+  constructor(
+    command: string,
+    outcomes: ReadonlyArray<ProcessOutcome<unknown>>,
+    options: HAProxyErrorOptions = {},
+  ) {
+    super(command, outcomes, { code: 'HAPROXY_ERR_ROLLED_BACK', ...options });
+    this.rolledBack = this.succeeded;
+    this.message = `${this.message}; undone on the other ${this.rolledBack.length}: nothing changed`;
+  }
+}
+
 /** Base of socket faults. `endpoint` names the socket; `cause` is the system error when there is one. */
 export class SocketError extends HAProxyError {
   override name = 'SocketError';

@@ -5,7 +5,7 @@
  */
 import { command, createFakeCluster, err, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AggregateProcessError, HAProxy, PreconditionFailedError } from '../src/index.js';
+import { AggregateProcessError, HAProxy, PreconditionFailedError, RolledBackError } from '../src/index.js';
 import { SERVERS_CONFIG } from './servers-extra-targets.js';
 
 describe('dynamic servers with partial failures (fake cluster)', () => {
@@ -37,19 +37,42 @@ describe('dynamic servers with partial failures (fake cluster)', () => {
     }
   });
 
-  it('one process refuses add server: AggregateProcessError, the others are rolled back', async () => {
+  it('one process refuses add server: RolledBackError, the others are rolled back', async () => {
     cluster.processes[2]!.use(command('add server', () => err('Out of memory.')));
     const be = await hap.backend('be');
     const error = (await be
       .addServer('r1', '127.0.0.1:26950')
-      .catch((caught: unknown) => caught)) as AggregateProcessError;
+      .catch((caught: unknown) => caught)) as RolledBackError;
+    expect(error).toBeInstanceOf(RolledBackError);
     expect(error).toBeInstanceOf(AggregateProcessError);
+    expect(error.code).toBe('HAPROXY_ERR_ROLLED_BACK');
+    expect(error.message).toMatch(
+      /failed on 1 of 4 processes: .*Out of memory\.; undone on the other 3: nothing changed$/,
+    );
     expect(error.failed).toHaveLength(1);
     expect(error.succeeded).toHaveLength(3);
+    expect(error.rolledBack).toEqual(error.succeeded);
     for (const list of await everywhere()) expect(list).not.toContain('r1');
     for (const index of [0, 1, 3]) {
       expect(cluster.processes[index]!.calls.map((call) => call.line)).toContain('del server be/r1');
     }
+  });
+
+  it('the undo fails too: the AggregateProcessError of the add, the server stays where it was added', async () => {
+    cluster.processes[2]!.use(command('add server', () => err('Out of memory.')));
+    cluster.processes[0]!.use(command('del server', () => err('Server is still in use.')));
+    const be = await hap.backend('be');
+    const error = (await be
+      .addServer('r3', '127.0.0.1:26952')
+      .catch((caught: unknown) => caught)) as AggregateProcessError;
+    expect(error).toBeInstanceOf(AggregateProcessError);
+    expect(error).not.toBeInstanceOf(RolledBackError);
+    expect(error.code).toBe('HAPROXY_ERR_PARTIAL');
+    expect(error.succeeded).toHaveLength(3);
+    const lists = await everywhere();
+    expect(lists.map((list) => list.includes('r3'))).toEqual([true, false, false, false]);
+    cluster.processes[0]!.resetHandlers();
+    await sendRaw(cluster.processes[0]!.sockets[0]!.address, 'del server be/r3');
   });
 
   it('sessions on one process only: refused at the deadline, nothing deleted on any process', async () => {

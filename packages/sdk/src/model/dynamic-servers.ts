@@ -1,6 +1,6 @@
 import { HAProxyError, serializeCommand } from '@haproxyadmin/protocol';
 import type { CallOptions, ProcessRef } from '../core/types.js';
-import { AggregateProcessError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { AggregateProcessError, InvalidArgumentError, NotFoundError, RolledBackError } from '../errors.js';
 import type { ModelContext, ReplyCheck } from './context.js';
 import { lookupServers } from './lookup.js';
 import { isIPv4, isIPv6, parseAddress } from './protocol.js';
@@ -230,12 +230,16 @@ export async function addServer(
   } catch (error) {
     // Undo a partial add so that the processes stay alike (the new server is in MAINT, unused).
     if (error instanceof AggregateProcessError && error.succeeded.length > 0) {
-      await context
+      const undone = await context
         .write([{ line: serializeCommand('del server', key), targets: error.succeeded }], call, {
           idempotent: true,
           check: deleted,
         })
-        .catch(() => undefined);
+        .then(
+          () => true,
+          () => false,
+        );
+      if (undone) throw new RolledBackError(error.command, error.outcomes, { cause: error.cause });
     }
     throw error;
   }
