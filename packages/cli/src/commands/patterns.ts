@@ -5,10 +5,8 @@ import type { CommandSpec, Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import type { Client } from '../sdk-types.js';
+import type { Column } from '../table.js';
 import { reportDone } from './write.js';
-
-type AclApi = Client['acl'];
-type MapApi = Client['map'];
 
 /**
  * `5` or `#5` → HAProxy's numeric id; `file:PATH` → a file path (even `file:123`); anything else →
@@ -137,32 +135,49 @@ function printMatch(context: Context, result: unknown): void {
 }
 
 type Kind = 'acl' | 'map';
+type PatternId = number | string;
 
-function listCommand(kind: Kind): CommandSpec {
-  return {
-    name: `${kind} list`,
-    summary: `every ${kind === 'acl' ? 'ACL' : 'map'} HAProxy knows (id, file, description)`,
-    usage: [`${kind} list [--json]`],
-    args: [0, 0],
-    connects: true,
-    async run(context) {
-      const hap = await context.hap();
-      const items = await (kind === 'acl' ? hap.acl.list() : hap.map.list());
-      if (context.json) {
-        context.printJson(items);
-        return 0;
-      }
-      context.table(
-        [
-          { header: 'ID', value: (item) => `#${item.id}`, align: 'right', priority: 10 },
-          { header: 'FILE', value: (item) => item.file || '-', flexible: true, priority: 9 },
-          { header: 'DESCRIPTION', value: (item) => item.description, flexible: true, priority: 2 },
-        ],
-        items,
-      );
-      return 0;
-    },
+/** What the shared commands need of `hap.acl` and `hap.map` (both plugins have this shape). */
+interface PatternApi<Entry, Item> {
+  /** Both plugins list the same kind of reference: id, file, description. */
+  list: Client['acl']['list'];
+  show(id: PatternId): Promise<Entry[]>;
+  del(id: PatternId, patternOrRef: string | { ref: string }): Promise<unknown>;
+  clear(id: PatternId): Promise<unknown>;
+  get(id: PatternId, value: string): Promise<unknown>;
+  replace(
+    id: PatternId,
+    items: Item[],
+    options: { onProgress(event: ProgressEvent): void },
+  ): Promise<unknown>;
+}
+
+/**
+ * Everything that differs between `hapctl acl …` and `hapctl map …`; `patternKindCommands` builds the
+ * commands both have (list, show, del, clear, get, replace) from it the same way.
+ */
+interface PatternKind<Entry, Item> {
+  /** The command group, and the word in messages and JSON actions. */
+  readonly kind: Kind;
+  /**
+   * How summaries name it (`ACL`, `map`), with its article (`an ACL`, `a map`), and what it holds
+   * (`pattern`/`patterns`, `entry`/`entries`).
+   */
+  readonly words: {
+    readonly title: string;
+    readonly aTitle: string;
+    readonly item: string;
+    readonly items: string;
   };
+  readonly api: (hap: Client) => PatternApi<Entry, Item>;
+  /** The columns of `show` after REF. */
+  readonly showColumns: Column<Entry>[];
+  /** The positional `del` removes (its JSON field is the same word in lower case). */
+  readonly delArg: 'PATTERN' | 'KEY';
+  readonly get: { readonly summary: string; readonly arg: 'VALUE' | 'KEY' };
+  readonly replace: { readonly summary: string; readonly fileArg: string; read(path: string): Item[] };
+  /** The commands that write one pattern or entry, listed after `show`. */
+  readonly writes: CommandSpec[];
 }
 
 async function destroy(context: Context, question: string): Promise<boolean> {
@@ -171,31 +186,148 @@ async function destroy(context: Context, question: string): Promise<boolean> {
   return false;
 }
 
-function aclCommands(): CommandSpec[] {
-  const api = async (context: Context): Promise<AclApi> => (await context.hap()).acl;
+function patternKindCommands<Entry extends { ref: string }, Item>(
+  spec: PatternKind<Entry, Item>,
+): CommandSpec[] {
+  const { kind, words } = spec;
+  const showColumns: Column<Entry>[] = [
+    { header: 'REF', value: (entry) => entry.ref, priority: 2 },
+    ...spec.showColumns,
+  ];
+  const api = async (context: Context) => spec.api(await context.hap());
+  const id = (context: Context) => parsePatternId(context.args[0], context.command.name);
+  const field = spec.delArg.toLowerCase();
   return [
-    listCommand('acl'),
     {
-      name: 'acl show',
-      summary: 'the patterns of an ACL',
-      usage: ['acl show ID|FILE [--json]'],
-      args: [1, 1],
+      name: `${kind} list`,
+      summary: `every ${words.title} HAProxy knows (id, file, description)`,
+      usage: [`${kind} list [--json]`],
+      args: [0, 0],
       connects: true,
       async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        const entries = await (await api(context)).show(id);
-        if (context.json) context.printJson(entries);
-        else
-          context.table(
-            [
-              { header: 'REF', value: (entry) => entry.ref, priority: 2 },
-              { header: 'PATTERN', value: (entry) => entry.value, flexible: true, priority: 10 },
-            ],
-            entries,
-          );
+        const items = await (await api(context)).list();
+        if (context.json) {
+          context.printJson(items);
+          return 0;
+        }
+        context.table(
+          [
+            { header: 'ID', value: (item) => `#${item.id}`, align: 'right', priority: 10 },
+            { header: 'FILE', value: (item) => item.file || '-', flexible: true, priority: 9 },
+            { header: 'DESCRIPTION', value: (item) => item.description, flexible: true, priority: 2 },
+          ],
+          items,
+        );
         return 0;
       },
     },
+    {
+      name: `${kind} show`,
+      summary: `the ${words.items} of ${words.aTitle}`,
+      usage: [`${kind} show ID|FILE [--json]`],
+      args: [1, 1],
+      connects: true,
+      async run(context) {
+        const target = id(context);
+        const entries = await (await api(context)).show(target);
+        if (context.json) context.printJson(entries);
+        else context.table(showColumns, entries);
+        return 0;
+      },
+    },
+    ...spec.writes,
+    {
+      name: `${kind} del`,
+      destructive: true,
+      summary: `delete a ${field} (or #REF) from ${words.aTitle} (asks first; --yes)`,
+      usage: [`${kind} del ID|FILE ${spec.delArg}|#0xREF [--yes]`],
+      options: ['yes'],
+      args: [2, 2],
+      connects: true,
+      async run(context) {
+        const target = id(context);
+        const item = context.arg(1, spec.delArg);
+        if (!(await destroy(context, `delete ${JSON.stringify(item)} from ${kind} ${idText(target)}`)))
+          return ExitCode.error;
+        await (await api(context)).del(target, patternOrRef(item));
+        return reportDone(context, `${JSON.stringify(item)} deleted from ${kind} ${idText(target)}`, {
+          action: `${kind}-del`,
+          id: target,
+          [field]: item,
+        });
+      },
+    },
+    {
+      name: `${kind} clear`,
+      destructive: true,
+      summary: `remove every ${words.item} of ${words.aTitle} (asks first; --yes)`,
+      usage: [`${kind} clear ID|FILE [--yes]`],
+      options: ['yes'],
+      args: [1, 1],
+      connects: true,
+      async run(context) {
+        const target = id(context);
+        if (!(await destroy(context, `clear every ${words.item} of ${kind} ${idText(target)}`)))
+          return ExitCode.error;
+        await (await api(context)).clear(target);
+        return reportDone(context, `${kind} ${idText(target)} cleared`, {
+          action: `${kind}-clear`,
+          id: target,
+        });
+      },
+    },
+    {
+      name: `${kind} get`,
+      summary: spec.get.summary,
+      usage: [`${kind} get ID|FILE ${spec.get.arg} [--json]`],
+      args: [2, 2],
+      connects: true,
+      async run(context) {
+        const target = id(context);
+        printMatch(context, await (await api(context)).get(target, context.arg(1, spec.get.arg)));
+        return 0;
+      },
+    },
+    {
+      name: `${kind} replace`,
+      summary: spec.replace.summary,
+      usage: [`${kind} replace ID|FILE ${spec.replace.fileArg}`],
+      args: [2, 2],
+      connects: true,
+      async run(context) {
+        const target = id(context);
+        const items = spec.replace.read(context.arg(1, spec.replace.fileArg));
+        const plugin = await api(context);
+        const progress = await bulkProgress(context, `${kind} ${idText(target)}`, items.length);
+        try {
+          await plugin.replace(target, items, { onProgress: progress.onProgress });
+        } finally {
+          progress.finish();
+        }
+        return reportDone(
+          context,
+          `${kind} ${idText(target)} replaced with ${items.length} ${words.items} (atomic)`,
+          { action: `${kind}-replace`, id: target, count: items.length },
+        );
+      },
+    },
+  ];
+}
+
+const aclCommands = patternKindCommands({
+  kind: 'acl',
+  words: { title: 'ACL', aTitle: 'an ACL', item: 'pattern', items: 'patterns' },
+  api: (hap) => hap.acl,
+  showColumns: [{ header: 'PATTERN', value: (entry) => entry.value, flexible: true, priority: 10 }],
+  delArg: 'PATTERN',
+  get: { summary: 'test a value against an ACL and show the matching pattern', arg: 'VALUE' },
+  replace: {
+    summary:
+      'replace every pattern of an ACL atomically from a file (one per line, or a JSON array; - = stdin)',
+    fileArg: 'PATTERN_FILE',
+    read: readAclFile,
+  },
+  writes: [
     {
       name: 'acl add',
       summary: 'add one or more patterns to an ACL (stored exactly as given: spaces, ;, # and \\ are safe)',
@@ -205,7 +337,7 @@ function aclCommands(): CommandSpec[] {
       async run(context) {
         const id = parsePatternId(context.args[0], context.command.name);
         const patterns = context.args.slice(1);
-        const acl = await api(context);
+        const acl = (await context.hap()).acl;
         const progress = createProgress(
           context.io.stderr,
           `acl add ${idText(id)}`,
@@ -222,92 +354,16 @@ function aclCommands(): CommandSpec[] {
         return reportDone(
           context,
           `${patterns.length} pattern${patterns.length === 1 ? '' : 's'} added to acl ${idText(id)}`,
-          {
-            action: 'acl-add',
-            id,
-            added: patterns.length,
-          },
+          { action: 'acl-add', id, added: patterns.length },
         );
       },
     },
-    {
-      name: 'acl del',
-      destructive: true,
-      summary: 'delete a pattern (or #REF) from an ACL (asks first; --yes)',
-      usage: ['acl del ID|FILE PATTERN|#0xREF [--yes]'],
-      options: ['yes'],
-      args: [2, 2],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        const pattern = context.arg(1, 'PATTERN');
-        if (!(await destroy(context, `delete ${JSON.stringify(pattern)} from acl ${idText(id)}`)))
-          return ExitCode.error;
-        await (await api(context)).del(id, patternOrRef(pattern));
-        return reportDone(context, `${JSON.stringify(pattern)} deleted from acl ${idText(id)}`, {
-          action: 'acl-del',
-          id,
-          pattern,
-        });
-      },
-    },
-    {
-      name: 'acl clear',
-      destructive: true,
-      summary: 'remove every pattern of an ACL (asks first; --yes)',
-      usage: ['acl clear ID|FILE [--yes]'],
-      options: ['yes'],
-      args: [1, 1],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        if (!(await destroy(context, `clear every pattern of acl ${idText(id)}`))) return ExitCode.error;
-        await (await api(context)).clear(id);
-        return reportDone(context, `acl ${idText(id)} cleared`, { action: 'acl-clear', id });
-      },
-    },
-    {
-      name: 'acl get',
-      summary: 'test a value against an ACL and show the matching pattern',
-      usage: ['acl get ID|FILE VALUE [--json]'],
-      args: [2, 2],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        printMatch(context, await (await api(context)).get(id, context.arg(1, 'VALUE')));
-        return 0;
-      },
-    },
-    {
-      name: 'acl replace',
-      summary:
-        'replace every pattern of an ACL atomically from a file (one per line, or a JSON array; - = stdin)',
-      usage: ['acl replace ID|FILE PATTERN_FILE'],
-      args: [2, 2],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        const patterns = readAclFile(context.arg(1, 'PATTERN_FILE'));
-        const acl = await api(context);
-        const progress = await bulkProgress(context, `acl ${idText(id)}`, patterns.length);
-        try {
-          await acl.replace(id, patterns, { onProgress: progress.onProgress });
-        } finally {
-          progress.finish();
-        }
-        return reportDone(context, `acl ${idText(id)} replaced with ${patterns.length} patterns (atomic)`, {
-          action: 'acl-replace',
-          id,
-          count: patterns.length,
-        });
-      },
-    },
-  ];
-}
+  ],
+});
 
-function mapCommands(): CommandSpec[] {
-  const api = async (context: Context): Promise<MapApi> => (await context.hap()).map;
-  const write = (verb: 'add' | 'set', summary: string): CommandSpec => ({
+/** `map add` and `map set`: one key and value, the same but for the verb. */
+function mapWrite(verb: 'add' | 'set', summary: string): CommandSpec {
+  return {
     name: `map ${verb}`,
     summary,
     usage: [`map ${verb} ID|FILE KEY VALUE`],
@@ -319,7 +375,7 @@ function mapCommands(): CommandSpec[] {
       const id = parsePatternId(context.args[0], context.command.name);
       const key = context.arg(1, 'KEY');
       const value = context.arg(2, 'VALUE');
-      await (await api(context))[verb](id, key, value);
+      await (await context.hap()).map[verb](id, key, value);
       return reportDone(context, `map ${idText(id)}: ${JSON.stringify(key)} → ${JSON.stringify(value)}`, {
         action: `map-${verb}`,
         id,
@@ -327,105 +383,25 @@ function mapCommands(): CommandSpec[] {
         value,
       });
     },
-  });
-  return [
-    listCommand('map'),
-    {
-      name: 'map show',
-      summary: 'the entries of a map',
-      usage: ['map show ID|FILE [--json]'],
-      args: [1, 1],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        const entries = await (await api(context)).show(id);
-        if (context.json) context.printJson(entries);
-        else
-          context.table(
-            [
-              { header: 'REF', value: (entry) => entry.ref, priority: 2 },
-              { header: 'KEY', value: (entry) => entry.key, flexible: true, priority: 10 },
-              { header: 'VALUE', value: (entry) => entry.value, flexible: true, priority: 9 },
-            ],
-            entries,
-          );
-        return 0;
-      },
-    },
-    write('add', 'add an entry to a map'),
-    write('set', 'change the value of an existing key'),
-    {
-      name: 'map del',
-      destructive: true,
-      summary: 'delete a key (or #REF) from a map (asks first; --yes)',
-      usage: ['map del ID|FILE KEY|#0xREF [--yes]'],
-      options: ['yes'],
-      args: [2, 2],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        const key = context.arg(1, 'KEY');
-        if (!(await destroy(context, `delete ${JSON.stringify(key)} from map ${idText(id)}`)))
-          return ExitCode.error;
-        await (await api(context)).del(id, patternOrRef(key));
-        return reportDone(context, `${JSON.stringify(key)} deleted from map ${idText(id)}`, {
-          action: 'map-del',
-          id,
-          key,
-        });
-      },
-    },
-    {
-      name: 'map clear',
-      destructive: true,
-      summary: 'remove every entry of a map (asks first; --yes)',
-      usage: ['map clear ID|FILE [--yes]'],
-      options: ['yes'],
-      args: [1, 1],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        if (!(await destroy(context, `clear every entry of map ${idText(id)}`))) return ExitCode.error;
-        await (await api(context)).clear(id);
-        return reportDone(context, `map ${idText(id)} cleared`, { action: 'map-clear', id });
-      },
-    },
-    {
-      name: 'map get',
-      summary: 'look a key up in a map and show the matching entry',
-      usage: ['map get ID|FILE KEY [--json]'],
-      args: [2, 2],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        printMatch(context, await (await api(context)).get(id, context.arg(1, 'KEY')));
-        return 0;
-      },
-    },
-    {
-      name: 'map replace',
-      summary: 'replace every entry of a map atomically from a file ("key value" lines, or JSON; - = stdin)',
-      usage: ['map replace ID|FILE ENTRIES_FILE'],
-      args: [2, 2],
-      connects: true,
-      async run(context) {
-        const id = parsePatternId(context.args[0], context.command.name);
-        const entries = readMapFile(context.arg(1, 'ENTRIES_FILE'));
-        const map = await api(context);
-        const progress = await bulkProgress(context, `map ${idText(id)}`, entries.length);
-        try {
-          await map.replace(id, entries, { onProgress: progress.onProgress });
-        } finally {
-          progress.finish();
-        }
-        return reportDone(context, `map ${idText(id)} replaced with ${entries.length} entries (atomic)`, {
-          action: 'map-replace',
-          id,
-          count: entries.length,
-        });
-      },
-    },
-  ];
+  };
 }
 
-export const patternCommands: CommandSpec[] = [...aclCommands(), ...mapCommands()];
+const mapCommands = patternKindCommands({
+  kind: 'map',
+  words: { title: 'map', aTitle: 'a map', item: 'entry', items: 'entries' },
+  api: (hap) => hap.map,
+  showColumns: [
+    { header: 'KEY', value: (entry) => entry.key, flexible: true, priority: 10 },
+    { header: 'VALUE', value: (entry) => entry.value, flexible: true, priority: 9 },
+  ],
+  delArg: 'KEY',
+  get: { summary: 'look a key up in a map and show the matching entry', arg: 'KEY' },
+  replace: {
+    summary: 'replace every entry of a map atomically from a file ("key value" lines, or JSON; - = stdin)',
+    fileArg: 'ENTRIES_FILE',
+    read: readMapFile,
+  },
+  writes: [mapWrite('add', 'add an entry to a map'), mapWrite('set', 'change the value of an existing key')],
+});
+
+export const patternCommands: CommandSpec[] = [...aclCommands, ...mapCommands];
