@@ -116,41 +116,17 @@ function setServer(context: CommandContext): Reply {
       touch(context, server);
       return OK;
     case 'agent-addr':
-      if (!server.agent.configured) return errSingle('agent checks are not enabled on this server');
-      if (!value || !isIp(value)) return err('invalid addr');
-      if (rest[0] === 'port') {
-        const port = portValue(rest[1]);
-        if (typeof port !== 'number') return port;
-        server.agent.port = port;
-      }
-      server.agent.addr = value;
-      return OK;
+      return setProbeAddr(server.agent, 'agent', value, rest);
     case 'agent-port':
-      if (!server.agent.configured) return errSingle('agent checks are not enabled on this server');
-      if (!value || !/^\d+$/.test(value)) return errSingle('provided port is not an integer');
-      if (Number(value) > 65535) return errSingle('provided port is invalid');
-      server.agent.port = Number(value);
-      return OK;
+      return setProbePort(server.agent, 'agent', value);
     case 'agent-send':
       if (!server.agent.configured) return err('agent checks are not enabled on this server.');
       server.agent.send = value ?? '';
       return OK;
     case 'check-addr':
-      if (!server.check.configured) return errSingle('health checks are not enabled on this server');
-      if (!value || !isIp(value)) return err('invalid addr');
-      if (rest[0] === 'port') {
-        const port = portValue(rest[1]);
-        if (typeof port !== 'number') return port;
-        server.check.port = port;
-      }
-      server.check.addr = value;
-      return OK;
+      return setProbeAddr(server.check, 'health', value, rest);
     case 'check-port':
-      if (!server.check.configured) return errSingle('health checks are not enabled on this server');
-      if (!value || !/^\d+$/.test(value)) return errSingle('provided port is not an integer');
-      if (Number(value) > 65535) return errSingle('provided port is invalid');
-      server.check.port = Number(value);
-      return OK;
+      return setProbePort(server.check, 'health', value);
     case 'fqdn': {
       if (!value) return err('set server <b>/<s> fqdn requires a FQDN.');
       // Without `resolvers` on the server line HAProxy refuses; the name is not resolved by the fake.
@@ -198,11 +174,41 @@ function setServer(context: CommandContext): Reply {
   }
 }
 
-/** A `port <p>` value of agent-addr / check-addr, or the reply refusing it. */
+/** A port value of agent-port / check-port (or `port <p>` of agent-addr / check-addr), or the reply refusing it. */
 function portValue(text: string | undefined): number | Reply {
   if (!text || !/^\d+$/.test(text)) return errSingle('provided port is not an integer');
   if (Number(text) > 65535) return errSingle('provided port is invalid');
   return Number(text);
+}
+
+/** The address and port of a server's agent or health check, as `set server` changes them. */
+type Probe = { configured: boolean; addr: string; port: number };
+
+/** `set server … agent-addr|check-addr <ip> [port <p>]`. */
+function setProbeAddr(
+  probe: Probe,
+  kind: 'agent' | 'health',
+  value: string | undefined,
+  rest: string[],
+): Reply {
+  if (!probe.configured) return errSingle(`${kind} checks are not enabled on this server`);
+  if (!value || !isIp(value)) return err('invalid addr');
+  if (rest[0] === 'port') {
+    const port = portValue(rest[1]);
+    if (typeof port !== 'number') return port;
+    probe.port = port;
+  }
+  probe.addr = value;
+  return OK;
+}
+
+/** `set server … agent-port|check-port <p>`. */
+function setProbePort(probe: Probe, kind: 'agent' | 'health', value: string | undefined): Reply {
+  if (!probe.configured) return errSingle(`${kind} checks are not enabled on this server`);
+  const port = portValue(value);
+  if (typeof port !== 'number') return port;
+  probe.port = port;
+  return OK;
 }
 
 /** Freeze the check result and health counter derived so far (HAProxy keeps them when checks stop). */
