@@ -107,39 +107,28 @@ export function renderFrame(
     `${info.now.toTimeString().slice(0, 8)}  every ${seconds}  ${s.dim(context.io.stdout.isTTY ? 'q to quit' : '')}`;
   const lines = [header.trimEnd()];
   if (info.error) lines.push(s.red(`! ${info.error}`));
-  lines.push('', s.bold(s.cyan('FRONTENDS')));
-  lines.push(
-    ...table(
-      [
-        name,
-        state,
-        num('SCUR', 'scur', 8),
-        num('RATE', 'rate', 7),
-        num('REQ/S', 'req_rate', 6),
-        num('STOT', 'stot', 5),
-        num('REQ_TOT', 'req_tot', 3),
-      ],
-      view.frontends,
-    ),
-  );
-  lines.push('', s.bold(s.cyan('BACKENDS')));
-  lines.push(
-    ...table(
-      [
-        name,
-        state,
-        num('ACT', 'act', 7),
-        num('SCUR', 'scur', 8),
-        num('RATE', 'rate', 7),
-        num('STOT', 'stot', 5),
-        num('LBTOT', 'lbtot', 3),
-      ],
-      view.backends,
-    ),
-  );
-  lines.push('', s.bold(s.cyan('SERVERS')));
-  lines.push(
-    ...table(
+  const section = (title: string, body: string[]) => {
+    lines.push('', s.bold(s.cyan(title)), ...body);
+  };
+  // SCUR, RATE and STOT read the same in both sections; each adds its own counters around them.
+  const scur = num('SCUR', 'scur', 8);
+  const rate = num('RATE', 'rate', 7);
+  const stot = num('STOT', 'stot', 5);
+  const frontends = [
+    name,
+    state,
+    scur,
+    rate,
+    num('REQ/S', 'req_rate', 6),
+    stot,
+    num('REQ_TOT', 'req_tot', 3),
+  ];
+  const backends = [name, state, num('ACT', 'act', 7), scur, rate, stot, num('LBTOT', 'lbtot', 3)];
+  section('FRONTENDS', table(frontends, view.frontends));
+  section('BACKENDS', table(backends, view.backends));
+  section(
+    'SERVERS',
+    table(
       [
         {
           header: 'SERVER',
@@ -164,10 +153,11 @@ export function renderFrame(
       view.servers,
     ),
   );
-  if (tracker.events.length) {
-    lines.push('', s.bold(s.cyan('CHANGES')));
-    lines.push(...tracker.events.map((event) => `  ${event}`));
-  }
+  if (tracker.events.length)
+    section(
+      'CHANGES',
+      tracker.events.map((event) => `  ${event}`),
+    );
   return width === undefined
     ? lines
     : lines.map((line) => (stripAnsi(line).length > width ? truncate(line, width) : line));
