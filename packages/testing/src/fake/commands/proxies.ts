@@ -1,5 +1,5 @@
 import { type CliSessionInfo, type CommandContext, err, OK, type Reply } from '../command.js';
-import { emptyCounters, findFrontend } from '../state.js';
+import { emptyCounters, findFrontend, type ProxyState } from '../state.js';
 import type { BuiltinCommand } from './types.js';
 
 /** C's atoi: leading digits, garbage gives 0. */
@@ -12,6 +12,34 @@ function frontendFor(context: CommandContext, index: number) {
   const name = context.args[index];
   if (!name) return err('A frontend name is expected.');
   return findFrontend(context.state, name) ?? err('No such frontend.');
+}
+
+/**
+ * An admin command whose next word is a frontend name: answers HAProxy's lookup errors, else runs
+ * `act` on the frontend found.
+ */
+function onFrontend(
+  words: string[],
+  act: (frontend: ProxyState, context: CommandContext) => Reply,
+): BuiltinCommand {
+  return {
+    words,
+    level: 'admin',
+    handle(context) {
+      const frontend = frontendFor(context, words.length);
+      return 'text' in frontend ? frontend : act(frontend, context);
+    },
+  };
+}
+
+/** `disable frontend` (to PAUSED) or `enable frontend` (to OPEN): a frontend shut down stays down. */
+function switchFrontend(to: 'PAUSED' | 'OPEN', verb: 'disable' | 'enable') {
+  return (frontend: ProxyState): Reply => {
+    if (frontend.feState === 'STOP') return err(`Frontend was previously shut down, cannot ${verb}.`);
+    if (frontend.feState === to) return { text: `All sockets are already ${verb}d.\n\n`, severity: 'notice' };
+    frontend.feState = to;
+    return OK;
+  };
 }
 
 const RATE_LIMIT_USAGE =
@@ -41,57 +69,21 @@ function setRateLimit(context: CommandContext): Reply {
 
 /** Frontend and global commands. */
 export const PROXY_COMMANDS: BuiltinCommand[] = [
-  {
-    words: ['disable', 'frontend'],
-    level: 'admin',
-    handle(context) {
-      const frontend = frontendFor(context, 2);
-      if ('text' in frontend) return frontend;
-      if (frontend.feState === 'STOP') return err('Frontend was previously shut down, cannot disable.');
-      if (frontend.feState === 'PAUSED')
-        return { text: 'All sockets are already disabled.\n\n', severity: 'notice' };
-      frontend.feState = 'PAUSED';
-      return OK;
-    },
-  },
-  {
-    words: ['enable', 'frontend'],
-    level: 'admin',
-    handle(context) {
-      const frontend = frontendFor(context, 2);
-      if ('text' in frontend) return frontend;
-      if (frontend.feState === 'STOP') return err('Frontend was previously shut down, cannot enable.');
-      if (frontend.feState === 'OPEN')
-        return { text: 'All sockets are already enabled.\n\n', severity: 'notice' };
-      frontend.feState = 'OPEN';
-      return OK;
-    },
-  },
-  {
-    words: ['shutdown', 'frontend'],
-    level: 'admin',
-    handle(context) {
-      const frontend = frontendFor(context, 2);
-      if ('text' in frontend) return frontend;
-      if (frontend.feState === 'STOP')
-        return { text: 'Frontend was already shut down.\n\n', severity: 'notice' };
-      frontend.feState = 'STOP';
-      return OK;
-    },
-  },
-  {
-    words: ['set', 'maxconn', 'frontend'],
-    level: 'admin',
-    handle(context) {
-      const frontend = frontendFor(context, 3);
-      if ('text' in frontend) return frontend;
-      if (!context.args[4]) return err('Integer value expected.');
-      const value = atoi(context.args[4]);
-      if (value < 0) return err('Value out of range.');
-      frontend.maxconn = value;
-      return OK;
-    },
-  },
+  onFrontend(['disable', 'frontend'], switchFrontend('PAUSED', 'disable')),
+  onFrontend(['enable', 'frontend'], switchFrontend('OPEN', 'enable')),
+  onFrontend(['shutdown', 'frontend'], (frontend) => {
+    if (frontend.feState === 'STOP')
+      return { text: 'Frontend was already shut down.\n\n', severity: 'notice' };
+    frontend.feState = 'STOP';
+    return OK;
+  }),
+  onFrontend(['set', 'maxconn', 'frontend'], (frontend, context) => {
+    if (!context.args[4]) return err('Integer value expected.');
+    const value = atoi(context.args[4]);
+    if (value < 0) return err('Value out of range.');
+    frontend.maxconn = value;
+    return OK;
+  }),
   {
     words: ['set', 'maxconn', 'global'],
     level: 'admin',

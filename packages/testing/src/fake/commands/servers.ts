@@ -223,42 +223,9 @@ function isIp(text: string): boolean {
   return /^(\d{1,3})(\.\d{1,3}){3}$/.test(text) || (/^[0-9a-fA-F:]+$/.test(text) && text.includes(':'));
 }
 
-const ADD_SERVER_KEYWORDS = new Set([
-  'weight',
-  'check',
-  'backup',
-  'disabled',
-  'maxconn',
-  'inter',
-  'fastinter',
-  'downinter',
-  'rise',
-  'fall',
-  'port',
-  'addr',
-  'agent-check',
-  'agent-port',
-  'agent-addr',
-  'agent-send',
-  'agent-inter',
-  'maxqueue',
-  'minconn',
-  'slowstart',
-  'cookie',
-  'id',
-  'track',
-  'send-proxy',
-  'send-proxy-v2',
-  'ssl',
-  'verify',
-  'sni',
-  'alpn',
-  'proto',
-  'observe',
-  'error-limit',
-  'on-error',
-  'pool-max-conn',
-]);
+/** `add server` keywords that take no value. */
+const ADD_SERVER_FLAGS = ['check', 'backup', 'disabled', 'agent-check', 'send-proxy', 'send-proxy-v2', 'ssl'];
+/** `add server` keywords followed by a value. */
 const ADD_SERVER_WITH_VALUE = new Set([
   'weight',
   'maxconn',
@@ -288,6 +255,8 @@ const ADD_SERVER_WITH_VALUE = new Set([
   'on-error',
   'pool-max-conn',
 ]);
+/** Every keyword the fake's `add server` accepts. */
+const ADD_SERVER_KEYWORDS = new Set([...ADD_SERVER_FLAGS, ...ADD_SERVER_WITH_VALUE]);
 
 /** Whether the backend's algorithm accepts servers at run time (not static-rr nor map-based hashing). */
 function dynamicBalance(proxy: ProxyState): boolean {
