@@ -101,6 +101,39 @@ describe('hapctl in a terminal (in-process)', () => {
     expect(pipe.err()).toBe('');
   });
 
+  it('replace - reads the stdin given to run(): map entries and ACL patterns, singular wording for one', async () => {
+    const piped = (text: string): Capture => {
+      const io = captureIo();
+      io.stdin = {
+        on: () => {},
+        off: () => {},
+        async *[Symbol.asyncIterator]() {
+          // split inside a multi-byte character: decoded as one text, not per chunk
+          const bytes = Buffer.from(text);
+          yield bytes.subarray(0, 7);
+          yield bytes.subarray(7);
+        },
+      };
+      return io;
+    };
+    const map = `${cluster.socketDir}/hosts.map`;
+    const mapIo = piped('# from stdin\nwww.example.com be_app\nÿ.example.com be_api\n');
+    expect(await run(['map', 'replace', map, '-', ...source], mapIo), mapIo.err()).toBe(0);
+    expect(mapIo.out()).toContain('replaced with 2 entries');
+    for (const fake of cluster.processes) {
+      const shown = await fake.send(`show map ${map}`);
+      expect(shown).toContain('ÿ.example.com be_api');
+      expect(shown.trim().split('\n')).toHaveLength(2);
+    }
+    const acl = `${cluster.socketDir}/blocked.acl`;
+    const aclIo = piped('/only/one\n');
+    expect(await run(['acl', 'replace', acl, '-', ...source], aclIo), aclIo.err()).toBe(0);
+    expect(aclIo.out()).toContain('replaced with 1 pattern (atomic)');
+    for (const fake of cluster.processes) {
+      expect((await fake.send(`show acl ${acl}`)).trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('--all writes every server of a backend with a progress bar', async () => {
     const tty = terminal();
     expect(await run(['server', 'set-state', '--backend', 'be_app', '--all', 'maint', ...source], tty)).toBe(

@@ -23,7 +23,8 @@ export function parsePatternId(text: string | undefined, command: string): numbe
 
 const idText = (id: number | string) => (typeof id === 'number' ? `#${id}` : id);
 
-function readInput(path: string): string {
+function readInput(path: string, stdinText: string | undefined): string {
+  if (path === '-' && stdinText !== undefined) return stdinText;
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
@@ -31,9 +32,31 @@ function readInput(path: string): string {
   }
 }
 
-/** ACL patterns from a file: one per line, `#` comments and blank lines skipped; or a JSON array. */
-export function readAclFile(path: string): string[] {
-  const text = readInput(path);
+/**
+ * All of the CLI's stdin (the `io.stdin` given to `run()`, so in-process callers can feed it), or
+ * undefined when that stream cannot be iterated (then the process's fd 0 is read).
+ */
+async function readStdin(context: Context): Promise<string | undefined> {
+  const stdin = context.io.stdin;
+  if (!stdin?.[Symbol.asyncIterator]) return undefined;
+  let text = '';
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of stdin as AsyncIterable<Buffer | string>) {
+      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    }
+  } catch (error) {
+    throw new UsageError(`cannot read stdin: ${(error as Error).message}`);
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * ACL patterns from a file (`-`: stdin, `stdinText` when already read): one per line, `#` comments
+ * and blank lines skipped; or a JSON array.
+ */
+export function readAclFile(path: string, stdinText?: string): string[] {
+  const text = readInput(path, stdinText);
   if (path.endsWith('.json')) {
     const value: unknown = JSON.parse(text);
     if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
@@ -52,8 +75,8 @@ export function readAclFile(path: string): string[] {
  * the line), `#` comments and blank lines skipped; or JSON (`{"key": "value"}` or `[["key","value"]]`)
  * for keys with spaces.
  */
-export function readMapFile(path: string): Array<[string, string]> {
-  const text = readInput(path);
+export function readMapFile(path: string, stdinText?: string): Array<[string, string]> {
+  const text = readInput(path, stdinText);
   if (path.endsWith('.json')) {
     const value: unknown = JSON.parse(text);
     if (Array.isArray(value)) {
@@ -175,7 +198,11 @@ interface PatternKind<Entry, Item> {
   /** The positional `del` removes (its JSON field is the same word in lower case). */
   readonly delArg: 'PATTERN' | 'KEY';
   readonly get: { readonly summary: string; readonly arg: 'VALUE' | 'KEY' };
-  readonly replace: { readonly summary: string; readonly fileArg: string; read(path: string): Item[] };
+  readonly replace: {
+    readonly summary: string;
+    readonly fileArg: string;
+    read(path: string, stdinText?: string): Item[];
+  };
   /** The commands that write one pattern or entry, listed after `show`. */
   readonly writes: CommandSpec[];
 }
@@ -296,7 +323,8 @@ function patternKindCommands<Entry extends { ref: string }, Item>(
       connects: true,
       async run(context) {
         const target = id(context);
-        const items = spec.replace.read(context.arg(1, spec.replace.fileArg));
+        const path = context.arg(1, spec.replace.fileArg);
+        const items = spec.replace.read(path, path === '-' ? await readStdin(context) : undefined);
         const plugin = await api(context);
         const progress = await bulkProgress(context, `${kind} ${idText(target)}`, items.length);
         try {
@@ -306,7 +334,7 @@ function patternKindCommands<Entry extends { ref: string }, Item>(
         }
         return reportDone(
           context,
-          `${kind} ${idText(target)} replaced with ${items.length} ${words.items} (atomic)`,
+          `${kind} ${idText(target)} replaced with ${items.length} ${items.length === 1 ? words.item : words.items} (atomic)`,
           { action: `${kind}-replace`, id: target, count: items.length },
         );
       },
