@@ -1,10 +1,12 @@
-import { createConnection, type Socket } from 'node:net';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createExecutor } from '../src/core/create-executor.js';
 import type { Executor, ProcessRef } from '../src/core/types.js';
 import { CommandFailedError } from '../src/errors.js';
 import { type RealHAProxy, startHAProxy } from '../../testing/src/real-haproxy.js';
 import { describeWithHAProxy } from '../../testing/src/vitest.js';
+import { holdWorker } from './setup-haproxy.js';
+import { waitFor } from './setup-wait.js';
 
 const CONFIG = `global
     stats socket \${dir}/worker.sock mode 600 level admin
@@ -19,35 +21,6 @@ backend be_app
     server s1 127.0.0.1:1 weight 10
 `;
 
-/** Open a prompt-mode connection to a worker socket and keep it: the worker cannot exit while it lives. */
-function holdWorker(path: string): Promise<{ socket: Socket; ask(line: string): Promise<string> }> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(path);
-    socket.setEncoding('utf8');
-    let buffer = '';
-    let waiter: ((text: string) => void) | undefined;
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      if (buffer.endsWith('\n> ') && waiter) {
-        const text = buffer;
-        buffer = '';
-        const done = waiter;
-        waiter = undefined;
-        done(text);
-      }
-    });
-    const ask = (line: string) =>
-      new Promise<string>((done) => {
-        waiter = done;
-        socket.write(`${line}\n`);
-      });
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      ask('prompt').then(() => resolve({ socket, ask }), reject);
-    });
-  });
-}
-
 function masterCommand(path: string, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);
@@ -58,16 +31,6 @@ function masterCommand(path: string, line: string): Promise<string> {
     socket.on('close', () => resolve(text));
     socket.on('connect', () => socket.end(`${line}\n`));
   });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const pidOf = (text: string) => Number(/^Pid: (\d+)$/m.exec(text)?.[1]);
@@ -101,12 +64,15 @@ describeWithHAProxy('master CLI discovery on real HAProxy (reload, old worker ke
       expect(await masterCommand(haproxy.masterSocket!, 'reload')).toBe('');
 
       // The reload closed our master connection: the next calls read `show proc` again.
-      const after = await waitFor(async () => {
-        const list = await executor.processes();
-        return list.length === 2 && list.some((process) => process.current && process.pid !== first.pid)
-          ? list
-          : undefined;
-      });
+      const after = await waitFor(
+        async () => {
+          const list = await executor.processes();
+          return list.length === 2 && list.some((process) => process.current && process.pid !== first.pid)
+            ? list
+            : undefined;
+        },
+        { what: 'the old worker beside the new one', interval: 100 },
+      );
       const old = after.find((process) => process.pid === first.pid)!;
       const current = after.find((process) => process.pid !== first.pid)!;
       expect(old).toMatchObject({ role: 'old-worker', current: false });
@@ -147,11 +113,14 @@ describeWithHAProxy('master CLI discovery on real HAProxy (reload, old worker ke
     }
 
     // Once released, the old worker exits and drops out of the list.
-    const final = await waitFor(async () => {
-      await executor.run('show version', { targets: 'all' });
-      const list = await executor.processes();
-      return list.length === 1 ? list : undefined;
-    });
+    const final = await waitFor(
+      async () => {
+        await executor.run('show version', { targets: 'all' });
+        const list = await executor.processes();
+        return list.length === 1 ? list : undefined;
+      },
+      { what: 'the old worker gone', interval: 100 },
+    );
     expect(final[0]!.pid).not.toBe(first.pid);
     const gone: ProcessRef = { ...before[0]! };
     const [missing] = await executor.run('show version', { targets: [gone] });

@@ -3,26 +3,23 @@
  * worker left by a reload still holds sessions on the server; the drain waits for them, while the
  * DRAIN and MAINT writes go to the current workers only.
  */
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createFakeCluster, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DrainProgress, HAProxy } from '../src/index.js';
+import { haproxyConfig, holdWorker, waitForOldWorker } from './setup-haproxy.js';
 
-const CONFIG = `
-global
-    stats socket \${dir}/admin\${index}.sock mode 600 level admin
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const CONFIG = haproxyConfig(
+  { socket: '${dir}/admin${index}.sock', mode: 'tcp' },
+  `
 frontend fe
     bind 127.0.0.1:\${port:fe}
     default_backend be_app
 backend be_app
     server s1 127.0.0.1:8001
     server s2 127.0.0.1:8002
-`;
+`,
+);
 
 describe('drain with an old worker (fake cluster behind a master CLI)', () => {
   let cluster: FakeCluster | undefined;
@@ -40,47 +37,48 @@ describe('drain with an old worker (fake cluster behind a master CLI)', () => {
     hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
     cluster.processes[0]!.setSessions({ backend: 'be_app', server: 's1' }, 2);
     // Keep a CLI connection to process 0 so that it stays as an old worker after the reload.
-    held = createConnection(cluster.processes[0]!.sockets[0]!.address);
-    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
-    held.write('prompt\n');
-    await new Promise<void>((resolve) => held!.once('data', () => resolve()));
+    held = (await holdWorker(cluster.processes[0]!.sockets[0]!.address)).socket;
     await cluster.reload();
     const old = cluster.oldProcesses[0]!;
     expect(old).toBeDefined();
-    let processes = await hap.executor.processes();
-    for (let i = 0; i < 100 && !processes.some((process) => !process.current); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      processes = await hap.executor.processes();
-    }
+    const processes = await waitForOldWorker(hap);
     expect(processes.filter((process) => !process.current)).toHaveLength(1);
     cluster.processes[1]!.setSessions({ backend: 'be_app', server: 's1' }, 1);
     for (const process of [...cluster.processes, old]) process.calls.length = 0;
 
     const [s1] = await hap.server('s1', { backend: 'be_app' });
     const progress: DrainProgress[] = [];
-    const started = Date.now();
+    const onCurrentOnly = (update: DrainProgress) =>
+      update.sessions > 0 && update.perProcess.every((p) => !p.process.current || p.sessions === 0);
+    // The sessions end step by step, each step once the drain has reported the previous one (not on
+    // timers: a busy machine may not poll in between): the current worker's first, then the old
+    // worker's one by one.
+    let releasedAt: number | undefined;
     const draining = s1!.drain({
       timeout: 10_000,
       pollInterval: 30,
-      onProgress: (update) => progress.push(update),
+      onProgress: (update) => {
+        progress.push(update);
+        const s1Key = { backend: 'be_app', server: 's1' };
+        if (progress.length === 1) cluster!.processes[1]!.setSessions(s1Key, 0);
+        else if (update.sessions === 2 && onCurrentOnly(update)) old.setSessions(s1Key, 1);
+        else if (update.sessions === 1 && releasedAt === undefined) {
+          old.setSessions(s1Key, 0);
+          releasedAt = Date.now();
+        }
+      },
     });
-    setTimeout(() => cluster!.processes[1]!.setSessions({ backend: 'be_app', server: 's1' }, 0), 100);
-    setTimeout(() => old.setSessions({ backend: 'be_app', server: 's1' }, 1), 200);
-    setTimeout(() => old.setSessions({ backend: 'be_app', server: 's1' }, 0), 400);
     const result = await draining;
 
     expect(result.drained).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    // It ended only after the old worker's last session did.
+    expect(releasedAt).toBeDefined();
+    expect(progress.at(-1)!.sessions).toBe(0);
     expect(progress[0]!.sessions).toBe(3);
     const oldEntry = progress[0]!.perProcess.find(({ process }) => !process.current);
     expect(oldEntry?.sessions).toBe(2);
     // Once the current workers had none, the old worker's sessions still held the drain.
-    expect(
-      progress.some(
-        (update) =>
-          update.sessions > 0 && update.perProcess.every((p) => !p.process.current || p.sessions === 0),
-      ),
-    ).toBe(true);
+    expect(progress.some(onCurrentOnly)).toBe(true);
     // DRAIN then MAINT on the current workers; the old worker got no write.
     for (const process of cluster.processes) {
       expect(process.calls.map((call) => call.line).filter((line) => line.startsWith('set server'))).toEqual([

@@ -2,22 +2,20 @@
  * `hap.events()` across a master-worker reload (fake cluster behind its master CLI): the new workers
  * appear, and the old worker disappears once its last connection closes.
  */
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createFakeCluster, type FakeCluster } from '@haproxyadmin/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HAProxy, type HAProxyEvent } from '../src/index.js';
+import { countDumps, haproxyConfig, holdWorker } from './setup-haproxy.js';
+import { waitFor, within } from './setup-wait.js';
 
-const CONFIG = `
-global
-    stats socket \${dir}/admin\${index}.sock mode 600 level admin
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const CONFIG = haproxyConfig(
+  { socket: '${dir}/admin${index}.sock', mode: 'tcp' },
+  `
 backend be_app
     server s1 127.0.0.1:8001
-`;
+`,
+);
 
 describe('events across a reload (fake cluster behind a master CLI)', () => {
   let cluster: FakeCluster | undefined;
@@ -34,6 +32,7 @@ describe('events across a reload (fake cluster behind a master CLI)', () => {
     cluster = await createFakeCluster({ processes: 2, master: true, config: CONFIG });
     hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
     const before = new Set((await hap.executor.processes()).map((process) => process.key));
+    const dumps = countDumps(hap);
     const events = hap.events({ interval: 30, kinds: ['process-appeared', 'process-disappeared'] });
     const seen: HAProxyEvent[] = [];
     const pulling = (async () => {
@@ -42,18 +41,16 @@ describe('events across a reload (fake cluster behind a master CLI)', () => {
         if (seen.filter((e) => e.type === 'process-disappeared').length >= 2) break;
       }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    held = createConnection(cluster.processes[0]!.sockets[0]!.address);
-    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
-    held.write('prompt\n');
-    await new Promise<void>((resolve) => held!.once('data', () => resolve()));
+    // The events compare with their first snapshot: reload only once it was read.
+    await waitFor(() => dumps() >= 1, { what: 'the events baseline snapshot' });
+    held = (await holdWorker(cluster.processes[0]!.sockets[0]!.address)).socket;
     await cluster.reload();
     // wait for the new workers to be seen, then let the old one go
-    for (let i = 0; i < 200 && seen.filter((e) => e.type === 'process-appeared').length < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => seen.filter((e) => e.type === 'process-appeared').length >= 2, {
+      what: 'process-appeared for both new workers',
+    }).catch(() => {}); // the assertions below say what was seen
     held.destroy();
-    await Promise.race([pulling, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await within(pulling, 'process-disappeared for both old workers').catch(() => {});
     await events.return();
 
     const appeared = seen.filter((e) => e.type === 'process-appeared');

@@ -3,15 +3,11 @@ import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HAProxy, httpStatsTransport, SocketPermissionError, UnsupportedError } from '../src/index.js';
+import { haproxyConfig } from './setup-haproxy.js';
 
-const CONFIG = `
-global
-    stats socket \${dir}/admin.sock mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const CONFIG = haproxyConfig(
+  { mode: 'http' },
+  `
 frontend fe
     bind 127.0.0.1:\${port:fe}
     default_backend be_app
@@ -23,7 +19,8 @@ listen stats
     stats enable
     stats uri /stats
     stats auth admin:s3cret
-`;
+`,
+);
 
 describeWithHAProxy('httpStatsTransport on a real HAProxy 2.6 stats page', () => {
   let real: RealHAProxy;

@@ -4,29 +4,32 @@
  * and a handle keeps addressing its server by name although the reload renumbered the ids.
  */
 import { writeFile } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
-import { createConnection, type Socket } from 'node:net';
-import { type RealHAProxy, sendRaw, startHAProxy } from '@haproxyadmin/testing';
+import { type RealHAProxy, sendRaw } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, expect, it } from 'vitest';
-import { HAProxy } from '../src/index.js';
+import type { HAProxy } from '../src/index.js';
+import {
+  type HeldConnection,
+  haproxyConfig,
+  holdWorker,
+  httpGet,
+  startMaster,
+  startWeb,
+  waitForOldWorker,
+} from './setup-haproxy.js';
 
-const config = (servers: string) => `
-global
-    stats socket \${dir}/admin.sock mode 600 level admin
-    stats timeout 30s
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const config = (servers: string) =>
+  haproxyConfig(
+    { statsTimeout: '30s', mode: 'http' },
+    `
 frontend fe
     bind 127.0.0.1:\${port:fe}
     default_backend be_app
 backend be_app
     balance roundrobin
 ${servers}
-`;
+`,
+  );
 
 const BEFORE = config(`    server s2 127.0.0.1:\${port:web} weight 20
     server s1 127.0.0.1:\${port:other} weight 10 disabled`);
@@ -34,61 +37,31 @@ const BEFORE = config(`    server s2 127.0.0.1:\${port:web} weight 20
 const AFTER = config(`    server s1 127.0.0.1:\${port:other} weight 10 disabled
     server s2 127.0.0.1:\${port:web} weight 30`);
 
-function get(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Send one command on a held prompt-mode connection and return its reply. */
-function ask(socket: Socket, command: string): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.endsWith('\n> ')) {
-        socket.off('data', onData);
-        resolve(text.slice(0, -2));
-      }
-    };
-    socket.on('data', onData);
-    socket.write(`${command}\n`);
-  });
-}
-
 describeWithHAProxy('handles across a real master-worker reload', () => {
   let real: RealHAProxy | undefined;
-  let held: Socket | undefined;
+  let held: HeldConnection | undefined;
   let hap: HAProxy | undefined;
-  const web = createServer((_req, res) => res.end('ok'));
+  let web: { close(): Promise<void> } | undefined;
 
   afterAll(async () => {
-    held?.destroy();
+    held?.socket.destroy();
     await hap?.close();
     await real?.stop();
-    await new Promise<void>((resolve) => web.close(() => resolve()));
+    await web?.close();
   });
 
   it('old worker counters count, its configuration does not, writes skip it', async () => {
-    real = await startHAProxy({ master: true, config: BEFORE });
-    await new Promise<void>((resolve) => web.listen(real!.ports.web!, '127.0.0.1', resolve));
-    hap = await HAProxy.connect({ master: real.masterSocket!, timeout: 5000 });
+    ({ real, hap } = await startMaster(BEFORE));
+    web = await startWeb(real.ports.web!);
     const [s2] = await hap.server('s2', { backend: 'be_app' });
     expect(s2!.sid).toBe(1);
-    for (let i = 0; i < 3; i++) await get(real.ports.fe!);
+    for (let i = 0; i < 3; i++) await httpGet(real.ports.fe!);
     expect(await s2!.metric('stot')).toBe(3);
 
     // Hold a prompt-mode connection to the worker, so that it stays as an old worker after the reload.
     const socket = `${real.dir}/admin.sock`;
-    held = createConnection(socket);
-    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
-    await ask(held, 'prompt');
-    const oldPid = Number(/Pid: (\d+)/.exec(await ask(held, 'show info'))![1]);
+    held = await holdWorker(socket);
+    const oldPid = Number(/Pid: (\d+)/.exec(await held.ask('show info'))![1]);
 
     // Rewrite the configuration (same ports) and reload through the master CLI.
     const text = AFTER.replaceAll('${dir}', real.dir).replace(/\$\{port:(\w+)\}/g, (_, name: string) =>
@@ -96,15 +69,7 @@ describeWithHAProxy('handles across a real master-worker reload', () => {
     );
     await writeFile(real.processes[0]!.configPath, text);
     await sendRaw(real.masterSocket!, 'reload');
-    let processes = await hap.executor.processes();
-    for (
-      let i = 0;
-      i < 100 && !(processes.some((p) => !p.current) && processes.some((p) => p.current && p.pid !== oldPid));
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      processes = await hap.executor.processes();
-    }
+    const processes = await waitForOldWorker(hap, oldPid);
     expect(processes.find((process) => !process.current)?.pid).toBe(oldPid);
     const newPid = processes.find((process) => process.current)!.pid;
     expect(newPid).not.toBe(oldPid);
@@ -125,7 +90,7 @@ describeWithHAProxy('handles across a real master-worker reload', () => {
     // A write goes to the current worker only.
     await s2!.setWeight(40);
     expect(await sendRaw(socket, 'get weight be_app/s2')).toBe('40 (initial 30)\n\n');
-    expect(await ask(held, 'get weight be_app/s2')).toBe('20 (initial 20)\n\n');
+    expect(await held.ask('get weight be_app/s2')).toBe('20 (initial 20)\n\n');
 
     // A new lookup refreshes the captured sid; same instance.
     const [again] = await hap.server('s2', { backend: 'be_app' });

@@ -3,25 +3,22 @@
  * an old worker left serving a held connection. Counters include the old worker; configuration
  * reads and writes follow the current workers; handles keep addressing the same names.
  */
-import { createConnection, type Socket } from 'node:net';
 import { createFakeCluster, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HAProxy, NotFoundError } from '../src/index.js';
+import { type HeldConnection, haproxyConfig, holdWorker, waitForOldWorker } from './setup-haproxy.js';
 
-const config = (servers: string) => `
-global
-    stats socket \${dir}/admin\${index}.sock mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const config = (servers: string) =>
+  haproxyConfig(
+    { socket: '${dir}/admin${index}.sock', mode: 'http' },
+    `
 frontend fe
     bind 127.0.0.1:\${port:fe}
     default_backend be_app
 backend be_app
 ${servers}
-`;
+`,
+  );
 
 const BEFORE = config(`    server s1 127.0.0.1:8001 weight 10
     server s2 127.0.0.1:8002 weight 20
@@ -33,11 +30,11 @@ const AFTER = config(`    server s0 127.0.0.1:8000
 
 describe('handles across a reload (fake cluster behind a master CLI)', () => {
   let cluster: FakeCluster | undefined;
-  let held: Socket | undefined;
+  let held: HeldConnection | undefined;
   let hap: HAProxy | undefined;
 
   afterEach(async () => {
-    held?.destroy();
+    held?.socket.destroy();
     await hap?.close();
     await cluster?.close();
   });
@@ -55,10 +52,7 @@ describe('handles across a reload (fake cluster behind a master CLI)', () => {
 
     // Keep a connection open to process 1 so that it stays as an old worker after the reload.
     const oldSocket = cluster.processes[0]!.sockets[0]!.address;
-    held = createConnection(oldSocket);
-    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
-    held.write('prompt\n');
-    await new Promise<void>((resolve) => held!.once('data', () => resolve())); // the fake accepted it
+    held = await holdWorker(oldSocket); // the fake accepted it
     expect(cluster.processes[0]!.connections).toBeGreaterThan(0);
     await cluster.reload(AFTER);
     expect(cluster.failedReloads).toBe(0);
@@ -66,11 +60,7 @@ describe('handles across a reload (fake cluster behind a master CLI)', () => {
     cluster.processes[0]!.simulateTraffic({ backend: 'be_app', server: 's2', requests: 2 });
 
     // The executor re-reads `show proc` once the master has closed its connection (as a reload does).
-    let processes = await hap.executor.processes();
-    for (let i = 0; i < 100 && !processes.some((process) => !process.current); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      processes = await hap.executor.processes();
-    }
+    const processes = await waitForOldWorker(hap);
     expect(processes.filter((process) => process.current)).toHaveLength(2);
     expect(processes.filter((process) => !process.current)).toHaveLength(1);
 
@@ -88,14 +78,7 @@ describe('handles across a reload (fake cluster behind a master CLI)', () => {
     const current = cluster.processes.map((process) => process.sockets[0]!.address);
     for (const socket of current)
       expect(await sendRaw(socket, 'get weight be_app/s2')).toBe('40 (initial 30)\n\n');
-    held.write('get weight be_app/s2\n');
-    const reply = await new Promise<string>((resolve) => {
-      let text = '';
-      held!.on('data', (chunk) => {
-        text += chunk.toString();
-        if (text.includes('(initial')) resolve(text);
-      });
-    });
+    const reply = await held.ask('get weight be_app/s2');
     expect(reply).toContain('20 (initial 20)');
 
     // A new lookup refreshes the captured id; the same instance is returned.

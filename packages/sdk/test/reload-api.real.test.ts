@@ -3,27 +3,23 @@
  * closes the master connection, so the outcome comes from `show proc` (new worker, `[failed: N]`).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { createConnection, type Socket } from 'node:net';
-import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
+import type { Socket } from 'node:net';
+import type { RealHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HAProxy, ReloadFailedError, UnsupportedError } from '../src/index.js';
+import { haproxyConfig, holdWorker, startMaster } from './setup-haproxy.js';
 
-const CONFIG = `
-global
-    stats socket \${dir}/admin.sock mode 600 level admin
-    stats timeout 30s
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const CONFIG = haproxyConfig(
+  { statsTimeout: '30s', mode: 'http' },
+  `
 frontend fe
     bind 127.0.0.1:\${port:fe}
     default_backend be_app
 backend be_app
     server s1 127.0.0.1:\${port:web} weight 10
-`;
+`,
+);
 
 describeWithHAProxy('hap.reload() on a real master-worker HAProxy 2.6', () => {
   let real: RealHAProxy;
@@ -31,8 +27,7 @@ describeWithHAProxy('hap.reload() on a real master-worker HAProxy 2.6', () => {
   let held: Socket | undefined;
 
   beforeAll(async () => {
-    real = await startHAProxy({ master: true, config: CONFIG });
-    hap = await HAProxy.connect({ master: real.masterSocket!, timeout: 5000 });
+    ({ real, hap } = await startMaster(CONFIG));
   });
   afterAll(async () => {
     held?.destroy();
@@ -43,10 +38,7 @@ describeWithHAProxy('hap.reload() on a real master-worker HAProxy 2.6', () => {
   it('reloads: a new current worker, the old one reported, the client re-discovers', async () => {
     const [before] = await hap.processIds();
     // Keep the old worker alive as an "old worker" with an open CLI connection.
-    held = createConnection(`${real.dir}/admin.sock`);
-    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
-    held.write('prompt\n');
-    await new Promise((resolve) => held!.once('data', resolve));
+    held = (await holdWorker(`${real.dir}/admin.sock`)).socket;
 
     const result = await hap.reload({ timeout: 15_000 });
     expect(result.ok).toBe(true);
@@ -106,15 +98,9 @@ describeWithHAProxy('hap.reload() on a real master-worker HAProxy 2.6', () => {
   });
 });
 
-const TABLE_CONFIG = `
-global
-    stats socket \${dir}/admin.sock mode 600 level admin
-    stats timeout 30s
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 30s
-    timeout server 30s
+const TABLE_CONFIG = haproxyConfig(
+  { statsTimeout: '30s', mode: 'tcp', timeout: '30s' },
+  `
 frontend fe_tcp
     bind 127.0.0.1:\${port:tcp}
     default_backend be_tcp
@@ -122,15 +108,15 @@ backend be_tcp
     server t1 127.0.0.1:\${port:echo}
 backend st_users
     stick-table type string len 32 size 1k expire 10m store gpc0
-`;
+`,
+);
 
 describeWithHAProxy('tables and sessions through a real 2.6 master CLI (no severity prefixes there)', () => {
   let real: RealHAProxy;
   let hap: HAProxy;
   let held: Socket | undefined;
   beforeAll(async () => {
-    real = await startHAProxy({ master: true, config: TABLE_CONFIG });
-    hap = await HAProxy.connect({ master: real.masterSocket!, timeout: 5000 });
+    ({ real, hap } = await startMaster(TABLE_CONFIG));
   });
   afterAll(async () => {
     held?.destroy();
@@ -152,10 +138,7 @@ describeWithHAProxy('tables and sessions through a real 2.6 master CLI (no sever
   it("after a reload, an old worker's streams are listed with their process", async () => {
     // A client connection through the TCP frontend (the backend refuses: HAProxy retries, the
     // stream stays a while) and a held CLI connection keep the old worker alive.
-    held = createConnection(`${real.dir}/admin.sock`);
-    await new Promise<void>((resolve) => held!.once('connect', () => resolve()));
-    held.write('prompt\n');
-    await new Promise((resolve) => held!.once('data', resolve));
+    held = (await holdWorker(`${real.dir}/admin.sock`)).socket;
     const [oldPid] = await hap.processIds();
     await hap.reload({ timeout: 15_000 });
     const sessions = await hap.sessions();

@@ -3,10 +3,9 @@
  * 4-process fake cluster (createFakeCluster), both from the same configuration text. Each target
  * gives raw per-process access to its sockets so that every effect is verified without the SDK.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
-import { request } from 'node:http';
 import { createFakeCluster, sendRaw, startHAProxy } from '@haproxyadmin/testing';
 import { haproxyAvailable } from '@haproxyadmin/testing/vitest';
+import { httpGet, startWeb } from './setup-haproxy.js';
 
 export const GUIDE_CONFIG = `
 global
@@ -62,22 +61,10 @@ export interface TargetFactory {
   start(): Promise<GuideTarget>;
 }
 
-function httpGet(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function startReal(): Promise<GuideTarget> {
   const real = await startHAProxy({ processes: 4, config: GUIDE_CONFIG });
   // The web server s1's health checks and be_web's traffic go to.
-  const web: HttpServer = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => web.listen(real.ports.web!, '127.0.0.1', resolve));
+  const web = await startWeb(real.ports.web!);
   // s1's health checks may have failed before the web server listened: wait until every process sees it UP.
   const sockets = real.processes.map((process) => process.sockets[0]!);
   const deadline = Date.now() + 15_000;
@@ -97,7 +84,7 @@ async function startReal(): Promise<GuideTarget> {
       for (let i = 0; i < requests; i++) await httpGet(real.ports.http!);
     },
     async close() {
-      await new Promise<void>((resolve) => web.close(() => resolve()));
+      await web.close();
       await real.stop();
     },
   };
