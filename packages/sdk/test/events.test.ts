@@ -6,12 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAProxy, type HAProxyEvent, InvalidArgumentError } from '../src/index.js';
 import { onEvery, raw, SERVERS_TARGETS, type ServersTarget } from './servers-extra-targets.js';
+import { countDumps } from './setup-haproxy.js';
+import { waitFor, within } from './setup-wait.js';
 
 /** Pull events until `done(seen)` holds (or fail after `ms`). */
 async function collect(
   events: AsyncIterator<HAProxyEvent>,
   done: (seen: HAProxyEvent[]) => boolean,
-  ms = 5000,
+  ms = 15_000,
 ): Promise<HAProxyEvent[]> {
   const seen: HAProxyEvent[] = [];
   const deadline = Date.now() + ms;
@@ -33,11 +35,22 @@ for (const factory of SERVERS_TARGETS) {
   (factory.available ? describe : describe.skip)(`events: ${factory.name}`, () => {
     let target: ServersTarget;
     let hap: HAProxy;
+    let dumps: () => number;
     const everyProcess = (command: string) => onEvery(target, (index) => raw(target, index, command));
+    /**
+     * Call before starting the events; the returned function waits until they have read their
+     * baseline (one `show stat` per process), so that a change made after it is seen as one.
+     */
+    const baseline = () => {
+      const from = dumps();
+      return () =>
+        waitFor(() => dumps() >= from + target.sockets.length, { what: 'the events baseline snapshot' });
+    };
 
     beforeAll(async () => {
       target = await factory.start();
       hap = await HAProxy.connect({ socketDir: target.socketDir, timeout: 5000 });
+      dumps = countDumps(hap);
     });
     afterAll(async () => {
       await hap?.close();
@@ -45,19 +58,15 @@ for (const factory of SERVERS_TARGETS) {
     });
 
     it('a change on every process is one event: weight, maint entered/left, status, server down/up', async () => {
+      const baselineRead = baseline();
       const events = hap.events({ interval: 50 });
       try {
         // The first snapshot is the baseline: wait for one tick before changing anything.
         const first = events.next();
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await baselineRead();
         await everyProcess('set weight be/s3 20');
         await everyProcess('set server be/s4 state maint');
-        const pending = await Promise.race([
-          first,
-          new Promise((resolve) => setTimeout(() => resolve('none'), 3000)),
-        ]);
-        const seen =
-          pending === 'none' ? [] : [(pending as IteratorResult<HAProxyEvent>).value as HAProxyEvent];
+        const seen = [(await within(first, 'the first event')).value as HAProxyEvent];
         seen.push(
           ...(await collect(
             events,
@@ -91,10 +100,11 @@ for (const factory of SERVERS_TARGETS) {
     });
 
     it('a change on one process only carries that process', async () => {
+      const baselineRead = baseline();
       const events = hap.events({ interval: 50, kinds: ['server-weight'] });
       try {
         const pulled = collect(events, (all) => all.length > 0);
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await baselineRead();
         await raw(target, 0, 'set weight be/s3 30');
         const [event] = await pulled;
         expect(event).toMatchObject({ type: 'server-weight', object: { key: 'be/s3' }, from: 20, to: 30 });
@@ -106,6 +116,7 @@ for (const factory of SERVERS_TARGETS) {
     });
 
     it('kinds filter; drain, backend down/up and frontend status', async () => {
+      const baselineRead = baseline();
       const events = hap.events({
         interval: 50,
         kinds: ['server-drain-entered', 'backend-down', 'backend-up', 'frontend-status'],
@@ -116,7 +127,7 @@ for (const factory of SERVERS_TARGETS) {
             all.some((e) => e.type === type),
           ),
         );
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await baselineRead();
         await everyProcess('set server be/s2 state drain');
         await everyProcess('set server be_other/d1 state maint');
         await everyProcess('disable frontend fe_other');
@@ -147,10 +158,11 @@ for (const factory of SERVERS_TARGETS) {
     });
 
     it('server-added and server-removed (dynamic servers added and deleted behind the SDK)', async () => {
+      const baselineRead = baseline();
       const events = hap.events({ interval: 50, kinds: ['server-added', 'server-removed'] });
       try {
         const added = collect(events, (all) => all.some((e) => e.type === 'server-added'));
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await baselineRead();
         await everyProcess('add server be/ev1 127.0.0.1:26977');
         expect((await added).find((e) => e.type === 'server-added')).toMatchObject({
           object: { kind: 'server', key: 'be/ev1', backend: 'be' },
@@ -207,10 +219,11 @@ for (const factory of SERVERS_TARGETS) {
 
     if (factory.name.startsWith('fake')) {
       it('a process that stops answering is reported as disappeared (fake cluster)', async () => {
+        const baselineRead = baseline();
         const events = hap.events({ interval: 50, kinds: ['process-disappeared'] });
         try {
           const pulled = collect(events, (all) => all.length > 0);
-          await new Promise((resolve) => setTimeout(resolve, 150));
+          await baselineRead();
           await target.fake!.processes[3]!.close();
           const [gone] = await pulled;
           expect(gone!.type).toBe('process-disappeared');
