@@ -49,28 +49,17 @@ export function setupFakeHAProxy(
   options: FakeHAProxyOptions = {},
   settings: { assertFaults?: boolean } = {},
 ): FakeHAProxyHandle {
-  let fake: FakeHAProxy | undefined;
-  beforeAll(async () => {
-    fake = await createFakeHAProxy(options);
-  });
-  afterEach(() => {
-    try {
-      if (settings.assertFaults) fake?.assertNoPendingFaults();
-    } finally {
-      fake?.reset();
-    }
-  });
-  afterAll(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  return {
-    get current() {
-      if (!fake)
-        throw new Error('setupFakeHAProxy: the fake is only available inside tests (after beforeAll)');
-      return fake;
+  return forDescribe(
+    () => createFakeHAProxy(options),
+    (fake) => {
+      try {
+        if (settings.assertFaults) fake.assertNoPendingFaults();
+      } finally {
+        fake.reset();
+      }
     },
-  };
+    'setupFakeHAProxy: the fake is only available inside tests (after beforeAll)',
+  );
 }
 
 /** Handle returned by {@link setupFakeCluster}. */
@@ -80,22 +69,37 @@ export interface FakeClusterHandle {
 
 /** Like {@link setupFakeHAProxy} for a {@link FakeCluster}: every process is reset after each test. */
 export function setupFakeCluster(options: FakeClusterOptions = {}): FakeClusterHandle {
-  let cluster: FakeCluster | undefined;
+  return forDescribe(
+    () => createFakeCluster(options),
+    (cluster) => cluster.reset(),
+    'setupFakeCluster: the cluster is only available inside tests (after beforeAll)',
+  );
+}
+
+/**
+ * Wire something closable into the enclosing `describe`: created in `beforeAll`, `afterEachTest`
+ * after each test, closed in `afterAll`; `current` throws `notReady` outside that span.
+ */
+function forDescribe<T extends { close(): Promise<void> }>(
+  create: () => Promise<T>,
+  afterEachTest: (value: T) => void,
+  notReady: string,
+): { readonly current: T } {
+  let value: T | undefined;
   beforeAll(async () => {
-    cluster = await createFakeCluster(options);
+    value = await create();
   });
   afterEach(() => {
-    cluster?.reset();
+    if (value) afterEachTest(value);
   });
   afterAll(async () => {
-    await cluster?.close();
-    cluster = undefined;
+    await value?.close();
+    value = undefined;
   });
   return {
     get current() {
-      if (!cluster)
-        throw new Error('setupFakeCluster: the cluster is only available inside tests (after beforeAll)');
-      return cluster;
+      if (!value) throw new Error(notReady);
+      return value;
     },
   };
 }
