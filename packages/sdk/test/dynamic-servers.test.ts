@@ -80,7 +80,9 @@ for (const factory of SERVERS_TARGETS) {
         enable: true,
       });
       expect(await stateEverywhere(target, 'be', 'n2', 'srv_admin_state')).toEqual(Array(n).fill('0'));
-      expect(await stateEverywhere(target, 'be', 'n2', 'srv_check_state')).toEqual(Array(n).fill('6'));
+      // its checks run: one may be in progress (bit 1) when the state is read
+      const checkState = await stateEverywhere(target, 'be', 'n2', 'srv_check_state');
+      expect(checkState.map((value) => String(Number(value) & ~1))).toEqual(Array(n).fill('6'));
       expect(await stateEverywhere(target, 'be', 'n2', 'srv_op_state')).toEqual(Array(n).fill('2'));
       await server.delete();
       expect(await everywhere('be')).toEqual(Array(n).fill(['s1', 's2', 's3', 's4', 's5', 'n1']));

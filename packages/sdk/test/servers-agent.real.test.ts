@@ -8,6 +8,7 @@ import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HAProxy } from '../src/index.js';
+import { waitFor } from './setup-wait.js';
 
 const CONFIG = `
 global
@@ -32,25 +33,19 @@ function agent(port: number): Promise<Agent> {
   const server = createServer((socket) => {
     let text = '';
     socket.on('error', () => {});
+    // HAProxy sends the agent-send string, then reads one line. Answer once it arrived (not after a
+    // fixed delay: on a busy machine it may come later) and record all of it when HAProxy hangs up.
     socket.on('data', (chunk) => {
+      if (text === '') socket.end('up\n');
       text += chunk.toString();
     });
-    // HAProxy sends the agent-send string, then reads one line.
-    setTimeout(() => {
-      received.push(text);
-      socket.end('up\n');
-    }, 20);
+    socket.on('close', () => received.push(text));
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, received })));
 }
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Agent checks run every 100 ms per process; a busy machine may take much longer. */
+const until = (check: () => boolean) => waitFor(check, { interval: 20, what: 'agent checks' });
 
 describeWithHAProxy('agent settings seen by a real agent (2 processes)', () => {
   let real: RealHAProxy;
@@ -77,9 +72,10 @@ describeWithHAProxy('agent settings seen by a real agent (2 processes)', () => {
     await a1!.setAgentSend(text);
     const from = first.received.length;
     await until(() => first.received.slice(from).filter((line) => line === text).length >= 4);
-    // after a short grace (a check already in flight), nothing but the new text arrives
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const later = first.received.slice(first.received.length - 4);
+    // a check already in flight may still have sent the old text; the next ones all send the new
+    const mark = first.received.length;
+    await until(() => first.received.length >= mark + 4);
+    const later = first.received.slice(mark, mark + 4);
     expect(later).toEqual(Array(4).fill(text));
   });
 

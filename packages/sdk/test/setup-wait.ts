@@ -4,6 +4,8 @@
  * a condition that never holds still fails the test, with the last value seen.
  */
 
+import { readFileSync } from 'node:fs';
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface WaitOptions {
@@ -51,5 +53,15 @@ export async function within<T>(promise: Promise<T>, what: string, timeout = 15_
     return await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Whether process `pid` has exited (gone, or a zombie nobody reaped yet). Linux `/proc`. */
+export function exited(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
 }

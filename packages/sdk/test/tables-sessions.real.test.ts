@@ -5,7 +5,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HAProxy, InvalidArgumentError, NotFoundError, type Session } from '../src/index.js';
+import { HAProxy, InvalidArgumentError, NotFoundError } from '../src/index.js';
+import { waitFor } from './setup-wait.js';
 
 const CONFIG = `
 global
@@ -147,11 +148,14 @@ describeWithHAProxy('tables, sessions, errors and resolvers on a real HAProxy 2.
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     client.on('error', () => {});
-    let stream: Session | undefined;
-    for (let i = 0; i < 50 && !stream; i++) {
-      stream = (await hap.sessions()).find((session) => session.frontend === 'fe_tcp');
-      if (!stream) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // listed once HAProxy accepted it and connected it to t1 (not instant on a busy machine)
+    const stream = await waitFor(
+      async () =>
+        (await hap.sessions()).find(
+          (session) => session.frontend === 'fe_tcp' && session.server !== undefined,
+        ),
+      { what: 'the fe_tcp stream connected to t1' },
+    );
     expect(stream).toMatchObject({ proto: 'tcpv4', backend: 'be_tcp', server: 't1' });
     expect(stream!.source).toBe(`127.0.0.1:${client.localPort}`);
     expect(stream!.ptr).toMatch(/^0x[0-9a-f]+$/);

@@ -57,7 +57,7 @@ describe('transport faults (ad-hoc servers)', () => {
     expect((error as SocketTimeoutError).endpoint).toBe(`unix://${path}`);
     expect((error as SocketTimeoutError).timeout).toBe(250);
     expect(ms).toBeGreaterThanOrEqual(240);
-    expect(ms).toBeLessThan(600);
+    expect(ms).toBeLessThan(1000); // the budget plus room for a busy machine's timer lag
     await transport.close();
   });
 
@@ -69,7 +69,7 @@ describe('transport faults (ad-hoc servers)', () => {
     const { error, ms } = await rejection(transport.send({ line: 'show info' }));
     expect(error).toBeInstanceOf(SocketApplicationError);
     expect((error as Error).message).toContain(`unix://${path}`);
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(1500); // not the 2 s budget
     await transport.close();
   });
 
@@ -110,7 +110,7 @@ describe('transport faults (ad-hoc servers)', () => {
     const transport = client(path, 300);
     const { error, ms } = await rejection(transport.send({ line: 'show stat', idempotent: true }));
     expect(error).toBeInstanceOf(SocketTimeoutError);
-    expect(ms).toBeLessThan(700);
+    expect(ms).toBeLessThan(1200); // one 300 ms budget, not a retry, with room for timer lag
     // The next request gets a fresh connection and a correct reply, not the stalled dump's tail.
     const reply = await transport.send({ line: 'show cli level' });
     expect(reply.text).toBe('admin\n\n');
@@ -144,7 +144,7 @@ describe('transport faults (ad-hoc servers)', () => {
     });
     const { error, ms } = await rejection(client(path, 300).send({ line: 'show stat' }));
     expect(error).toBeInstanceOf(SocketTimeoutError);
-    expect(ms).toBeLessThan(600);
+    expect(ms).toBeLessThan(950); // before the ~1 s trickle would have ended
   });
 
   it('a stale socket file is SocketConnectionError (ECONNREFUSED)', async () => {
@@ -154,7 +154,7 @@ describe('transport faults (ad-hoc servers)', () => {
     expect(error).toBeInstanceOf(SocketConnectionError);
     expect((error as SocketConnectionError).errno).toBe('ECONNREFUSED');
     expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(1000); // at once (generous for a busy machine), no waiting on retries
   });
 
   it('a missing path is SocketConnectionError (ENOENT)', async () => {
@@ -217,17 +217,20 @@ describe('transport faults (ad-hoc servers)', () => {
   it('an AbortSignal rejects with its reason; the connection stays usable', async () => {
     const path = join(dir, 'abort.sock');
     await start(path, async (line) => {
-      if (line === 'slow') await sleep(200);
+      if (line === 'slow') await sleep(1000);
       return `${line}\n\n`;
     });
-    const transport = client(path, 2000);
+    const transport = client(path, 5000);
     const controller = new AbortController();
     const reason = new Error('user gave up');
     const pending = transport.send({ line: 'slow', signal: controller.signal });
-    setTimeout(() => controller.abort(reason), 50);
-    const { error, ms } = await rejection(pending);
+    await sleep(50);
+    const aborted = performance.now();
+    controller.abort(reason);
+    const { error } = await rejection(pending);
     expect(error).toBe(reason);
-    expect(ms).toBeLessThan(150);
+    // at once, long before the 1 s reply (measured from the abort, with room for timer lag)
+    expect(performance.now() - aborted).toBeLessThan(500);
     // The late reply to `slow` is dropped, the next one is matched correctly.
     expect((await transport.send({ line: 'fast' })).text).toBe('fast\n\n');
     await transport.close();
@@ -303,7 +306,7 @@ describe('discovery in a socket folder with strangers (ad-hoc servers)', () => {
       const processes = await executor.processes();
       expect(processes.map((process) => process.pid)).toEqual([4242]);
       expect(processes[0]!.endpoint).toBe(`unix://${join(dir, 'good.sock')}`);
-      expect(elapsed).toBeLessThan(1500);
+      expect(elapsed).toBeLessThan(3000); // bounded by the 800 ms budget, with room for a busy machine
       expect(good.connections).toBe(1);
       const [outcome] = await executor.run('show info');
       expect(outcome!.ok && outcome!.value).toContain('Pid: 4242');

@@ -9,6 +9,7 @@ import { SocketConnectionError, SocketTimeoutError } from '../src/errors.js';
 import { type RealHAProxy, startHAProxy } from '../../testing/src/real-haproxy.js';
 import { describeWithHAProxy } from '../../testing/src/vitest.js';
 import { sleep, tempDir } from './transport.helpers.js';
+import { exited, waitFor } from './setup-wait.js';
 
 const BASE = `defaults
     mode http
@@ -50,7 +51,7 @@ describeWithHAProxy('transport faults on real HAProxy', () => {
       const ms = performance.now() - begin;
       expect(error).toBeInstanceOf(SocketTimeoutError);
       expect((error as SocketTimeoutError).endpoint).toBe(`unix://${path}`);
-      expect(ms).toBeLessThan(1000);
+      expect(ms).toBeLessThan(2000); // the 400 ms budget, with room for a busy machine (seen: 830 ms)
     } finally {
       hog.destroy();
     }
@@ -89,15 +90,22 @@ describeWithHAProxy('transport faults on real HAProxy', () => {
       const [before] = await executor.run('show info');
       expect(before!.ok && pidOf(before!.value)).toBe(first.processes[0]!.pid);
       await first.stop();
+      // stop() only signals it: HAProxy may take a moment to exit on a busy machine
+      await waitFor(() => exited(first.processes[0]!.pid), { what: 'the first HAProxy exited' });
       const during = await executor.run('show info', { timeout: 300 });
       expect(!during[0]!.ok && during[0]!.error).toBeInstanceOf(SocketConnectionError);
       const second = await start(config);
       const [after] = await executor.run('show info');
       expect(after!.ok && pidOf(after!.value)).toBe(second.processes[0]!.pid);
       expect(second.processes[0]!.pid).not.toBe(first.processes[0]!.pid);
-      // the reconnect re-reads the pid: the process is known under its new identity
-      await sleep(100);
-      const [ref] = await executor.processes();
+      // the reconnect re-reads the pid: the process is known under its new identity (soon)
+      const ref = await waitFor(
+        async () => {
+          const [process] = await executor.processes();
+          return process?.pid === second.processes[0]!.pid && process;
+        },
+        { what: 'the new pid known' },
+      );
       expect(ref).toMatchObject({ key: `unix://${path}`, pid: second.processes[0]!.pid });
     } finally {
       await executor.close();
