@@ -3,11 +3,10 @@
  * worker left by a reload still holds sessions on the server; the drain waits for them, while the
  * DRAIN and MAINT writes go to the current workers only.
  */
-import type { Socket } from 'node:net';
-import { createFakeCluster, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type DrainProgress, HAProxy } from '../src/index.js';
-import { haproxyConfig, holdWorker, waitForOldWorker } from './setup-haproxy.js';
+import { sendRaw } from '@haproxyadmin/testing';
+import { describe, expect, it } from 'vitest';
+import type { DrainProgress } from '../src/index.js';
+import { fakeMasterCluster, haproxyConfig, waitForOldWorker } from './setup-haproxy.js';
 
 const CONFIG = haproxyConfig(
   { socket: '${dir}/admin${index}.sock', mode: 'tcp' },
@@ -22,22 +21,13 @@ backend be_app
 );
 
 describe('drain with an old worker (fake cluster behind a master CLI)', () => {
-  let cluster: FakeCluster | undefined;
-  let held: Socket | undefined;
-  let hap: HAProxy | undefined;
-
-  afterEach(async () => {
-    held?.destroy();
-    await hap?.close();
-    await cluster?.close();
-  });
+  const fixture = fakeMasterCluster();
 
   it('waits for the old worker’s sessions; writes only the current workers', async () => {
-    cluster = await createFakeCluster({ processes: 2, master: true, config: CONFIG });
-    hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+    const { cluster, hap } = await fixture.start(CONFIG);
     cluster.processes[0]!.setSessions({ backend: 'be_app', server: 's1' }, 2);
     // Keep a CLI connection to process 0 so that it stays as an old worker after the reload.
-    held = (await holdWorker(cluster.processes[0]!.sockets[0]!.address)).socket;
+    await fixture.hold(cluster.processes[0]!.sockets[0]!.address);
     await cluster.reload();
     const old = cluster.oldProcesses[0]!;
     expect(old).toBeDefined();
@@ -60,7 +50,7 @@ describe('drain with an old worker (fake cluster behind a master CLI)', () => {
       onProgress: (update) => {
         progress.push(update);
         const s1Key = { backend: 'be_app', server: 's1' };
-        if (progress.length === 1) cluster!.processes[1]!.setSessions(s1Key, 0);
+        if (progress.length === 1) cluster.processes[1]!.setSessions(s1Key, 0);
         else if (update.sessions === 2 && onCurrentOnly(update)) old.setSessions(s1Key, 1);
         else if (update.sessions === 1 && releasedAt === undefined) {
           old.setSessions(s1Key, 0);

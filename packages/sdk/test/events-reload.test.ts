@@ -2,11 +2,9 @@
  * `hap.events()` across a master-worker reload (fake cluster behind its master CLI): the new workers
  * appear, and the old worker disappears once its last connection closes.
  */
-import type { Socket } from 'node:net';
-import { createFakeCluster, type FakeCluster } from '@haproxyadmin/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HAProxy, type HAProxyEvent } from '../src/index.js';
-import { countDumps, haproxyConfig, holdWorker } from './setup-haproxy.js';
+import { describe, expect, it } from 'vitest';
+import type { HAProxyEvent } from '../src/index.js';
+import { countDumps, fakeMasterCluster, haproxyConfig } from './setup-haproxy.js';
 import { waitFor, within } from './setup-wait.js';
 
 const CONFIG = haproxyConfig(
@@ -18,19 +16,10 @@ backend be_app
 );
 
 describe('events across a reload (fake cluster behind a master CLI)', () => {
-  let cluster: FakeCluster | undefined;
-  let held: Socket | undefined;
-  let hap: HAProxy | undefined;
-
-  afterEach(async () => {
-    held?.destroy();
-    await hap?.close();
-    await cluster?.close();
-  });
+  const fixture = fakeMasterCluster();
 
   it('process-appeared for each new worker, process-disappeared for the old one when it exits', async () => {
-    cluster = await createFakeCluster({ processes: 2, master: true, config: CONFIG });
-    hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+    const { cluster, hap } = await fixture.start(CONFIG);
     const before = new Set((await hap.executor.processes()).map((process) => process.key));
     const dumps = countDumps(hap);
     const events = hap.events({ interval: 30, kinds: ['process-appeared', 'process-disappeared'] });
@@ -43,7 +32,7 @@ describe('events across a reload (fake cluster behind a master CLI)', () => {
     })();
     // The events compare with their first snapshot: reload only once it was read.
     await waitFor(() => dumps() >= 1, { what: 'the events baseline snapshot' });
-    held = (await holdWorker(cluster.processes[0]!.sockets[0]!.address)).socket;
+    const held = (await fixture.hold(cluster.processes[0]!.sockets[0]!.address)).socket;
     await cluster.reload();
     // wait for the new workers to be seen, then let the old one go
     await waitFor(() => seen.filter((e) => e.type === 'process-appeared').length >= 2, {

@@ -3,10 +3,10 @@
  * an old worker left serving a held connection. Counters include the old worker; configuration
  * reads and writes follow the current workers; handles keep addressing the same names.
  */
-import { createFakeCluster, type FakeCluster, sendRaw } from '@haproxyadmin/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HAProxy, NotFoundError } from '../src/index.js';
-import { type HeldConnection, haproxyConfig, holdWorker, waitForOldWorker } from './setup-haproxy.js';
+import { sendRaw } from '@haproxyadmin/testing';
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../src/index.js';
+import { fakeMasterCluster, haproxyConfig, waitForOldWorker } from './setup-haproxy.js';
 
 const config = (servers: string) =>
   haproxyConfig(
@@ -29,19 +29,10 @@ const AFTER = config(`    server s0 127.0.0.1:8000
     server s1 127.0.0.1:8001 weight 10`);
 
 describe('handles across a reload (fake cluster behind a master CLI)', () => {
-  let cluster: FakeCluster | undefined;
-  let held: HeldConnection | undefined;
-  let hap: HAProxy | undefined;
-
-  afterEach(async () => {
-    held?.socket.destroy();
-    await hap?.close();
-    await cluster?.close();
-  });
+  const fixture = fakeMasterCluster();
 
   it('counters include the old worker, config reads and writes use the current ones, names not ids', async () => {
-    cluster = await createFakeCluster({ processes: 2, master: true, config: BEFORE });
-    hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+    const { cluster, hap } = await fixture.start(BEFORE);
     const [s2] = await hap.server('s2', { backend: 'be_app' });
     const [gone] = await hap.server('gone', { backend: 'be_app' });
     expect(s2!.sid).toBe(2);
@@ -52,7 +43,7 @@ describe('handles across a reload (fake cluster behind a master CLI)', () => {
 
     // Keep a connection open to process 1 so that it stays as an old worker after the reload.
     const oldSocket = cluster.processes[0]!.sockets[0]!.address;
-    held = await holdWorker(oldSocket); // the fake accepted it
+    const held = await fixture.hold(oldSocket); // the fake accepted it
     expect(cluster.processes[0]!.connections).toBeGreaterThan(0);
     await cluster.reload(AFTER);
     expect(cluster.failedReloads).toBe(0);

@@ -28,6 +28,7 @@ import {
   set,
   type TestExecutor,
 } from './model-helpers.js';
+import { numericWrites } from './setup-bad-input.js';
 
 async function connect(executor: TestExecutor) {
   return HAProxy.connect({ executor });
@@ -551,19 +552,7 @@ describe('bad input is refused before anything is sent', () => {
     const [server] = await hap.server('s1', { backend: 'be_app' });
     executor.calls.length = 0;
     type Call = () => Promise<unknown>;
-    const attempts: Call[] = [];
-    for (const value of badNumbers) {
-      const n = value as number;
-      attempts.push(
-        () => hap.setMaxConn(n),
-        () => hap.setRateLimitConn(n),
-        () => hap.setRateLimitSess(n),
-        () => hap.setRateLimitSslSess(n),
-        () => frontend.setMaxConn(n),
-        () => server!.setWeight(n),
-        () => server!.setPort(n),
-      );
-    }
+    const attempts: Call[] = numericWrites(hap, frontend, server!, badNumbers);
     for (const weight of [257, '50', '%', '-5%', '1e2%', '50 %', '50%;disable frontend fe_http']) {
       attempts.push(() => server!.setWeight(weight as number));
     }

@@ -8,20 +8,16 @@ import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HAProxy } from '../src/index.js';
+import { haproxyConfig } from './setup-haproxy.js';
 import { waitFor } from './setup-wait.js';
 
-const CONFIG = `
-global
-    stats socket \${dir}/admin\${index}.sock mode 600 level admin
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-    timeout check 1s
+const CONFIG = haproxyConfig(
+  { socket: '${dir}/admin${index}.sock', mode: 'tcp', defaults: '    timeout check 1s' },
+  `
 backend be
     server a1 127.0.0.1:\${port:a1} agent-check agent-port \${port:agent} agent-inter 100ms agent-send hello
-`;
+`,
+);
 
 interface Agent {
   server: NetServer;

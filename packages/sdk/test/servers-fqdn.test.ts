@@ -3,10 +3,10 @@
  * 3-process fake cluster: HAProxy's "changed its FQDN" / "no need to change" answers are successes,
  * the new name is read back raw on every process.
  */
-import { createFakeCluster, sendRaw, startHAProxy } from '@haproxyadmin/testing';
-import { haproxyAvailable } from '@haproxyadmin/testing/vitest';
+import { sendRaw } from '@haproxyadmin/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandFailedError, HAProxy, InvalidArgumentError } from '../src/index.js';
+import { type SocketTarget, socketTargets } from './setup-haproxy.js';
 
 const CONFIG = `
 global
@@ -23,38 +23,11 @@ backend be
     server plain 127.0.0.1:\${port:plain}
 `;
 
-interface Target {
-  sockets: string[];
-  dir: string;
-  close(): Promise<void>;
-}
-
-const TARGETS = [
-  {
-    name: 'real HAProxy (2 processes)',
-    available: haproxyAvailable(),
-    async start(): Promise<Target> {
-      const real = await startHAProxy({ processes: 2, config: CONFIG });
-      return { sockets: real.processes.map((p) => p.sockets[0]!), dir: real.dir, close: () => real.stop() };
-    },
-  },
-  {
-    name: 'fake cluster (3 processes)',
-    available: true,
-    async start(): Promise<Target> {
-      const cluster = await createFakeCluster({ processes: 3, config: CONFIG });
-      return {
-        sockets: cluster.processes.map((p) => p.sockets[0]!.address),
-        dir: cluster.socketDir,
-        close: () => cluster.close(),
-      };
-    },
-  },
-];
+const TARGETS = socketTargets(CONFIG, 2, 3);
 
 for (const factory of TARGETS) {
   (factory.available ? describe : describe.skip)(`setFqdn: ${factory.name}`, () => {
-    let target: Target;
+    let target: SocketTarget;
     let hap: HAProxy;
     const fqdns = () =>
       Promise.all(

@@ -3,52 +3,27 @@
  * refuse `del server` only after the server was put in MAINT); the trackers first, then it works.
  * On 2 real HAProxy 2.6 processes and a 2-process fake cluster.
  */
-import { createFakeCluster, sendRaw, startHAProxy } from '@haproxyadmin/testing';
-import { haproxyAvailable } from '@haproxyadmin/testing/vitest';
+import { sendRaw } from '@haproxyadmin/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandFailedError, HAProxy, PreconditionFailedError } from '../src/index.js';
+import { haproxyConfig, type SocketTarget, socketTargets } from './setup-haproxy.js';
 
-const CONFIG = `
-global
-    stats socket \${dir}/admin\${index}.sock mode 600 level admin
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
+const CONFIG = haproxyConfig(
+  { socket: '${dir}/admin${index}.sock', mode: 'tcp' },
+  `
 backend bt
     server s1 127.0.0.1:\${port:s1} check inter 60s
     server t1 127.0.0.1:\${port:t1} track s1
 backend bt2
     server t2 127.0.0.1:\${port:t1} track bt/s1
-`;
+`,
+);
 
-const TARGETS = [
-  {
-    name: 'real HAProxy (2 processes)',
-    available: haproxyAvailable(),
-    async start() {
-      const real = await startHAProxy({ processes: 2, config: CONFIG });
-      return { sockets: real.processes.map((p) => p.sockets[0]!), dir: real.dir, close: () => real.stop() };
-    },
-  },
-  {
-    name: 'fake cluster (2 processes)',
-    available: true,
-    async start() {
-      const cluster = await createFakeCluster({ processes: 2, config: CONFIG });
-      return {
-        sockets: cluster.processes.map((p) => p.sockets[0]!.address),
-        dir: cluster.socketDir,
-        close: () => cluster.close(),
-      };
-    },
-  },
-];
+const TARGETS = socketTargets(CONFIG, 2, 2);
 
 for (const factory of TARGETS) {
   (factory.available ? describe : describe.skip)(`delete a tracked server: ${factory.name}`, () => {
-    let target: Awaited<ReturnType<(typeof TARGETS)[number]['start']>>;
+    let target: SocketTarget;
     let hap: HAProxy;
     const adminStates = (backend: string, server: string) =>
       Promise.all(

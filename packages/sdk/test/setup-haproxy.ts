@@ -5,7 +5,9 @@
  */
 import { createServer as createHttpServer, request } from 'node:http';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
+import { createFakeCluster, type FakeCluster, type RealHAProxy, startHAProxy } from '@haproxyadmin/testing';
+import { haproxyAvailable } from '@haproxyadmin/testing/vitest';
+import { afterEach } from 'vitest';
 import { HAProxy } from '../src/index.js';
 import type { ProcessRef } from '../src/core/types.js';
 import { waitFor } from './setup-wait.js';
@@ -96,6 +98,36 @@ export function waitForOldWorker(hap: HAProxy, oldPid?: number): Promise<readonl
   );
 }
 
+/**
+ * For a describe block: start a fake cluster behind its master CLI with a client connected through
+ * it, and hold worker connections; all of it is closed after each test.
+ */
+export function fakeMasterCluster() {
+  const open: { cluster?: FakeCluster | undefined; hap?: HAProxy | undefined; held: Socket[] } = { held: [] };
+  afterEach(async () => {
+    for (const socket of open.held.splice(0)) socket.destroy();
+    await open.hap?.close();
+    await open.cluster?.close();
+    open.hap = undefined;
+    open.cluster = undefined;
+  });
+  return {
+    async start(config: string, processes = 2): Promise<{ cluster: FakeCluster; hap: HAProxy }> {
+      const cluster = await createFakeCluster({ processes, master: true, config });
+      open.cluster = cluster;
+      const hap = await HAProxy.connect({ master: cluster.masterSocket!, timeout: 5000 });
+      open.hap = hap;
+      return { cluster, hap };
+    },
+    /** {@link holdWorker}, closed after the test. */
+    async hold(path: string): Promise<HeldConnection> {
+      const held = await holdWorker(path);
+      open.held.push(held.socket);
+      return held;
+    },
+  };
+}
+
 /** A real HAProxy in master-worker mode and a client connected through its master CLI. */
 export async function startMaster(config: string): Promise<{ real: RealHAProxy; hap: HAProxy }> {
   const real = await startHAProxy({ master: true, config });
@@ -168,4 +200,46 @@ export function countDumps(hap: HAProxy): () => number {
     return outcomes;
   };
   return () => done;
+}
+
+/** Stats sockets of N processes, real or fake, from one configuration. */
+export interface SocketTarget {
+  /** Each process's stats socket, in process order. */
+  sockets: string[];
+  /** The folder holding them (`HAProxy.connect({ socketDir })`). */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The two targets a test runs on: `real` real HAProxy processes (when HAProxy is installed) and a
+ * fake cluster of `fake` processes, from the same configuration.
+ */
+export function socketTargets(config: string, real: number, fake: number) {
+  return [
+    {
+      name: `real HAProxy (${real} processes)`,
+      available: haproxyAvailable(),
+      async start(): Promise<SocketTarget> {
+        const started = await startHAProxy({ processes: real, config });
+        return {
+          sockets: started.processes.map((p) => p.sockets[0]!),
+          dir: started.dir,
+          close: () => started.stop(),
+        };
+      },
+    },
+    {
+      name: `fake cluster (${fake} processes)`,
+      available: true,
+      async start(): Promise<SocketTarget> {
+        const cluster = await createFakeCluster({ processes: fake, config });
+        return {
+          sockets: cluster.processes.map((p) => p.sockets[0]!.address),
+          dir: cluster.socketDir,
+          close: () => cluster.close(),
+        };
+      },
+    },
+  ] as const;
 }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend, Frontend, HAProxy, InvalidArgumentError, NotFoundError, Server } from '../src/index.js';
+import { numericWrites } from './setup-bad-input.js';
 import { type GuideTarget, onEvery, raw, rawInfo, rawStat, TARGETS } from './user-guide-targets.js';
 
 const sum = (values: readonly (string | number)[]) =>
@@ -368,19 +369,7 @@ for (const factory of TARGETS) {
           null,
           2 ** 31,
         ];
-        const attempts: Array<() => Promise<unknown>> = [];
-        for (const value of bad) {
-          const n = value as number;
-          attempts.push(
-            () => hap.setMaxConn(n),
-            () => hap.setRateLimitConn(n),
-            () => hap.setRateLimitSess(n),
-            () => hap.setRateLimitSslSess(n),
-            () => frontend.setMaxConn(n),
-            () => s1!.setWeight(n),
-            () => s1!.setPort(n),
-          );
-        }
+        const attempts = numericWrites(hap, frontend, s1!, bad);
         attempts.push(
           () => s1!.setWeight(257),
           () => s1!.setWeight('abc' as '1%'),
