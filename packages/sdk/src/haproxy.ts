@@ -3,6 +3,8 @@ import { checkPlugins, installPlugins } from './plugin/install.js';
 import { executeCommand } from './plugin/execute.js';
 import { createExecutor, type ExecutorOptions } from './core/create-executor.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef } from './core/types.js';
+import type { WatchOptions } from './core/watch.js';
+import { InvalidArgumentError } from './errors.js';
 import type { HAProxyMetric } from '@haproxyadmin/protocol';
 import type { PerProcessValue } from './model/aggregate.js';
 import type { Backend } from './model/backend.js';
@@ -58,6 +60,15 @@ export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlu
   executor?: Executor | undefined;
   /** Abort the connection/discovery phase. */
   signal?: AbortSignal | undefined;
+  /**
+   * Re-discover automatically, as `hap.refresh()` does, without being asked: with `socketDir`, the
+   * folder is watched (`fs.watch`, or polling where it is unavailable) and every change runs one
+   * refresh after `debounceMs` of quiet; with `master`, `show proc` is re-read every `pollIntervalMs`.
+   * `socketFile`, `endpoints` and `transports` stay as given (alone, they reject `watch` with
+   * `InvalidArgumentError`). Errors go to `onError`; `close()` stops watching. The watch keeps the
+   * Node process alive until `close()`. Default off.
+   */
+  watch?: boolean | WatchOptions | undefined;
 }
 
 /**
@@ -85,6 +96,12 @@ export class HAProxy {
   ): Promise<HAProxy & PluginNamespaces<P>> {
     // Plugin conflicts are reported before any socket is opened.
     checkPlugins(HAProxy.prototype, options.plugins ?? []);
+    if (options.executor && options.watch !== undefined && options.watch !== false) {
+      throw new InvalidArgumentError(
+        'watch applies to the built-in discovery; with your own executor, pass it to createExecutor()',
+        { argument: 'watch', value: options.watch },
+      );
+    }
     const executor = options.executor ?? (await createExecutor(options));
     const hap = new HAProxy(executor, options);
     try {
@@ -403,7 +420,8 @@ export class HAProxy {
   /**
    * Re-discover the processes: with `socketDir`, processes started since `connect` are probed and
    * added and sockets that disappeared are dropped; behind a master, `show proc` is read again.
-   * Handles keep working (they address objects by name). Returns the processes now known.
+   * Handles keep working (they address objects by name). Returns the processes now known; rejects
+   * when a source cannot be read again (the folder, a master). `connect({ watch })` runs it by itself.
    */
   refresh(options?: CallOptions): Promise<readonly ProcessRef[]> {
     return this.executor.refresh ? this.executor.refresh(options) : this.executor.processes(options);

@@ -7,6 +7,7 @@ export { settle } from './core/settle.js';
 // transports, interceptors, discovery (issue #4)
 export * from './transport/index.js';
 export { createExecutor, type ExecutorOptions } from './core/create-executor.js';
+export type { WatchOptions } from './core/watch.js';
 export { HAProxy, type ConnectOptions } from './haproxy.js';
 export type { AnyPlugin, Command, Plugin, PluginNamespaces } from './plugin/types.js';
 // object model (issue #5)

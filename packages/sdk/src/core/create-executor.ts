@@ -1,7 +1,13 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { classifyReply, InvalidArgumentError, type ProcList, parseProc } from '@haproxyadmin/protocol';
-import { ClientClosedError, NotFoundError, SocketConnectionError } from '../errors.js';
+import {
+  ClientClosedError,
+  NotFoundError,
+  SocketConnectionError,
+  SocketTimeoutError,
+  SocketTransportError,
+} from '../errors.js';
 import type { ConnectOptions } from '../haproxy.js';
 import { type Endpoint, formatEndpoint, parseEndpoint } from '../transport/endpoint.js';
 import { retry, timeout, withInterceptors } from '../transport/interceptors.js';
@@ -19,6 +25,7 @@ import type {
   TransportRequest,
 } from '../transport/types.js';
 import { mapLimit } from './limit.js';
+import { DiscoveryWatcher, resolveWatchOptions } from './watch.js';
 import type {
   CallOptions,
   Executor,
@@ -267,9 +274,19 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
   const masters: MasterSource[] = [];
   const standalone: Target[] = [];
 
-  const probe = async (transport: Transport, local: boolean, probeTimeout: number): Promise<Target> => {
+  const probe = async (
+    transport: Transport,
+    local: boolean,
+    probeTimeout: number,
+    probeSignal: AbortSignal | undefined,
+  ): Promise<Target> => {
     const wrapped = wrap(transport);
-    const request: TransportRequest = { line: 'show info', idempotent: true, signal, timeout: probeTimeout };
+    const request: TransportRequest = {
+      line: 'show info',
+      idempotent: true,
+      signal: probeSignal,
+      timeout: probeTimeout,
+    };
     const [info, level] = await Promise.all([
       wrapped.send(request),
       wrapped.send({ ...request, line: 'show cli level' }),
@@ -290,8 +307,12 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     };
   };
 
-  /** Probe every socket of `socketDir` not in `known` (real paths); sockets that are not HAProxy are skipped. */
-  const scanDir = async (known: ReadonlySet<string>) => {
+  /**
+   * Probe every socket of `socketDir` not in `known` (real paths); sockets that are not HAProxy are
+   * skipped. `signal` is connect's for the first scan and the client's own (aborted by `close()`)
+   * afterwards: an `AbortSignal.timeout()` given to `connect` must not fail every later refresh.
+   */
+  const scanDir = async (known: ReadonlySet<string>, scanSignal: AbortSignal | undefined) => {
     const dir = resolve(options.socketDir!);
     const candidates = (await socketsIn(dir)).filter((path) => !known.has(path));
     const probed = await mapLimit(candidates, concurrency, async (path) => {
@@ -299,25 +320,52 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
       owned.push(transport);
       try {
         // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
-        const target = await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000));
+        const target = await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000), scanSignal);
         bind(target);
         return target;
       } catch (error) {
-        owned.splice(owned.indexOf(transport), 1);
+        const index = owned.indexOf(transport);
+        if (index >= 0) owned.splice(index, 1);
         await transport.close();
         return error instanceof Error ? error : new Error(String(error));
       }
     });
     const targets = probed.filter((result): result is Target => !(result instanceof Error));
-    const firstError = probed.find((result): result is Error => result instanceof Error);
-    return { targets, tried: candidates.length, firstError };
+    const errors = probed.filter((result): result is Error => result instanceof Error);
+    // Not listening yet (HAProxy binds, renames, then listens) or busy starting: worth another try.
+    const unanswered = errors.filter(
+      (error) =>
+        error instanceof SocketConnectionError ||
+        error instanceof SocketTimeoutError ||
+        error instanceof SocketTransportError,
+    ).length;
+    return { targets, tried: candidates.length, firstError: errors[0], unanswered };
   };
 
   const closeAll = async () => {
     await Promise.all([...owned, ...masters.map((master) => master.transport)].map((t) => t.close()));
   };
 
+  const watchOptions = resolveWatchOptions(options.watch);
+  if (watchOptions && options.socketDir === undefined && options.master === undefined) {
+    throw new InvalidArgumentError(
+      'watch needs socketDir (the folder is watched) or master (its process list is re-read); socketFile, endpoints and transports are fixed sources',
+      { argument: 'watch', value: options.watch },
+    );
+  }
+  // Armed before the first scan, so that a socket appearing meanwhile is not missed.
+  const watcher = watchOptions
+    ? new DiscoveryWatcher(
+        {
+          dir: options.socketDir === undefined ? undefined : resolve(options.socketDir),
+          masters: options.master !== undefined,
+        },
+        watchOptions,
+      )
+    : undefined;
+
   try {
+    await watcher?.arm();
     const explicit: Array<{ transport: Transport; local: boolean; bind?: (target: Target) => void }> = [];
     const addEndpoint = (text: string) => {
       const endpoint = parseEndpoint(text);
@@ -339,7 +387,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     const found: Target[] = [];
     // Explicit sources must answer: their errors reject the connection.
     const tasks: Array<Promise<unknown>> = explicit.map(async ({ transport, local, bind }) => {
-      const target = await probe(transport, local, timeoutMs);
+      const target = await probe(transport, local, timeoutMs, signal);
       bind?.(target);
       found.push(target);
     });
@@ -347,7 +395,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     if (options.socketDir !== undefined) {
       tasks.push(
         (async () => {
-          const { targets, tried, firstError } = await scanDir(new Set());
+          const { targets, tried, firstError } = await scanDir(new Set(), signal);
           if (targets.length === 0) {
             throw new SocketConnectionError(
               `no HAProxy stats socket answered in this folder (${tried} socket(s) tried)`,
@@ -369,6 +417,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     }
     standalone.push(...dedupe(found));
   } catch (error) {
+    await watcher?.stop();
     await closeAll();
     throw error;
   }
@@ -377,7 +426,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
   const rescan =
     options.socketDir === undefined
       ? undefined
-      : async (current: readonly Target[]): Promise<Target[]> => {
+      : async (current: readonly Target[], scanSignal: AbortSignal): Promise<Rescanned> => {
           const dir = resolve(options.socketDir!);
           const present = new Set(await socketsIn(dir));
           const kept: Target[] = [];
@@ -390,8 +439,8 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
             else await closeTarget(target);
           }
           const known = new Set(kept.map((target) => target.ref.key.slice('unix://'.length)));
-          const { targets } = await scanDir(known);
-          return dedupe([...kept, ...targets]);
+          const { targets, unanswered } = await scanDir(known, scanSignal);
+          return { targets: dedupe([...kept, ...targets]), unanswered };
         };
   const closeTarget = async (target: Target) => {
     const transport = owned.find((candidate) => candidate.endpoint === target.ref.key);
@@ -399,7 +448,19 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     owned.splice(owned.indexOf(transport), 1);
     await transport.close();
   };
-  return new DefaultExecutor(standalone, masters, closeAll, concurrency, rescan);
+  const executor = new DefaultExecutor(standalone, masters, closeAll, concurrency, rescan, watcher);
+  watcher?.attach(async () => {
+    const processes = await executor.refresh();
+    return { processes, retry: executor.unanswered > 0 };
+  });
+  return executor;
+}
+
+/** What a re-read of the socket folder found. */
+interface Rescanned {
+  targets: Target[];
+  /** New sockets that did not answer (yet): a watcher tries them again. */
+  unanswered: number;
 }
 
 /** A `Name: value` line of `show info`. */
@@ -472,30 +533,46 @@ class DefaultExecutor implements Executor {
   private closing: Promise<void> | undefined;
 
   private refreshing: Promise<void> | undefined;
+  /** Aborted by `close()`: ends the probes of a refresh in flight. */
+  private readonly stop = new AbortController();
+  /** New sockets of the last folder scan that did not answer. */
+  unanswered = 0;
 
   constructor(
     private standalone: readonly Target[],
     private readonly masterSources: readonly MasterSource[],
     private readonly closeTransports: () => Promise<void>,
     private readonly concurrency: number,
-    private readonly rescan?: (current: readonly Target[]) => Promise<Target[]>,
+    private readonly rescan?: (current: readonly Target[], signal: AbortSignal) => Promise<Rescanned>,
+    private readonly watcher?: DiscoveryWatcher,
   ) {}
 
   /**
    * Re-discover the processes: re-read `socketDir` (new sockets probed and added, vanished ones
-   * dropped) and re-read every master's `show proc`. Concurrent calls share one refresh.
+   * dropped) and re-read every master's `show proc`. Concurrent calls share one refresh. Rejects
+   * when a source could not be re-read (the folder, a master), after applying what the others found.
    */
   refresh(options: CallOptions = {}): Promise<readonly ProcessRef[]> {
     if (this.closed) return Promise.reject(new ClientClosedError());
-    this.refreshing ??= (async () => {
-      try {
-        if (this.rescan) this.standalone = await this.rescan(this.standalone);
-        for (const master of this.masterSources) master.markStale();
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
-    return this.refreshing.then(() => this.processes(options));
+    // `.finally` runs after the assignment, even when the work completes synchronously.
+    this.refreshing ??= this.rediscover().finally(() => {
+      this.refreshing = undefined;
+    });
+    return raceAbort(this.refreshing, options.signal).then(() => this.processes(options));
+  }
+
+  private async rediscover(): Promise<void> {
+    const signal = this.stop.signal;
+    const [scanned, ...rest] = await Promise.allSettled([
+      this.rescan ? this.rescan(this.standalone, signal) : Promise.resolve(undefined),
+      ...this.masterSources.map((master) => master.channel.refresh({ signal })),
+    ]);
+    if (scanned?.status === 'fulfilled' && scanned.value) {
+      this.standalone = scanned.value.targets;
+      this.unanswered = scanned.value.unanswered;
+    }
+    const failure = [scanned, ...rest].find((result) => result?.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
   }
 
   /** Every known target; a master whose process list cannot be read yields failed entries. */
@@ -639,7 +716,13 @@ class DefaultExecutor implements Executor {
 
   close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.closeTransports();
+    this.closing ??= (async () => {
+      this.stop.abort(new ClientClosedError());
+      await this.watcher?.stop();
+      // A refresh in flight may still add connections: let it end before closing them all.
+      await this.refreshing?.catch(() => {});
+      await this.closeTransports();
+    })();
     return this.closing;
   }
 }
