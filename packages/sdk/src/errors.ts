@@ -34,6 +34,20 @@ export class NotFoundError extends HAProxyError {
   }
 }
 
+/** A value for an error message: JSON for objects and arrays (cut at 120 characters), text otherwise. */
+function showValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === 'bigint' ? item.toString() : item,
+    );
+  } catch {
+    return String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
 /** Processes disagree on a value that must agree (status, weight, version, a limit…). */
 export class InconsistentDataError extends HAProxyError {
   override name = 'InconsistentDataError';
@@ -47,7 +61,7 @@ export class InconsistentDataError extends HAProxyError {
     values: ReadonlyArray<{ process: ProcessRef; value: unknown }>,
     options: HAProxyErrorOptions = {},
   ) {
-    const shown = values.map(({ process, value }) => `${process.endpoint}=${String(value)}`).join(', ');
+    const shown = values.map(({ process, value }) => `${process.endpoint}=${showValue(value)}`).join(', ');
     super(`processes disagree on ${field}: ${shown}`, { code: 'HAPROXY_ERR_INCONSISTENT', ...options });
     this.field = field;
     this.values = values;
@@ -72,11 +86,22 @@ export class AggregateProcessError extends HAProxyError {
   ) {
     const failed = outcomes.filter((outcome) => !outcome.ok);
     const first = failed[0];
-    const reason = first && !first.ok ? `: ${first.process.endpoint}: ${first.error.message}` : '';
-    super(
-      `"${command}" failed on ${failed.length} of ${outcomes.length} processes${reason}${failed.length > 1 ? ' (and others)' : ''}`,
-      { code: 'HAPROXY_ERR_PARTIAL', cause: first && !first.ok ? first.error : undefined, ...options },
-    );
+    // Socket errors already start with their endpoint: don't name it twice.
+    const reason =
+      first && !first.ok
+        ? first.error.message.startsWith(`${first.process.endpoint}: `)
+          ? `: ${first.error.message}`
+          : `: ${first.process.endpoint}: ${first.error.message}`
+        : '';
+    const where =
+      failed.length === outcomes.length && outcomes.length > 1
+        ? `on every process (${outcomes.length})`
+        : `on ${failed.length} of ${outcomes.length} process${outcomes.length === 1 ? '' : 'es'}`;
+    super(`"${command}" failed ${where}${reason}${failed.length > 1 ? ' (and others)' : ''}`, {
+      code: 'HAPROXY_ERR_PARTIAL',
+      cause: first && !first.ok ? first.error : undefined,
+      ...options,
+    });
     this.command = command;
     this.outcomes = outcomes;
   }

@@ -101,6 +101,11 @@ for (const factory of SERVERS_TARGETS) {
       expect(error).toBeInstanceOf(PreconditionFailedError);
       expect(error.code).toBe('HAPROXY_ERR_PRECONDITION');
       expect(error.processes).toHaveLength(1);
+      // the message names the process where the name is taken
+      const taken = error.processes[0]!.process!;
+      expect(error.message).toBe(
+        `cannot add server be/p1: server be/p1 exists already (on ${taken.endpoint} pid ${taken.pid})`,
+      );
       const present = await everywhere('be');
       expect(present[0]).toContain('p1');
       for (const list of present.slice(1)) expect(list).not.toContain('p1');

@@ -22,7 +22,19 @@ export class PreconditionFailedError extends HAProxyError {
     processes: ReadonlyArray<{ process: ProcessRef | undefined; reason: string }>,
     options: { cause?: unknown } = {},
   ) {
-    super(message, { code: 'HAPROXY_ERR_PRECONDITION', ...options });
+    // Name where it failed: "… (on unix:///run/h2.sock pid 12, and 1 other)".
+    const where = [
+      ...new Set(
+        processes.flatMap(({ process }) =>
+          process ? [`${process.endpoint}${process.pid === undefined ? '' : ` pid ${process.pid}`}`] : [],
+        ),
+      ),
+    ];
+    const others = where.length > 1 ? `, and ${where.length - 1} other${where.length > 2 ? 's' : ''}` : '';
+    super(where.length > 0 ? `${message} (on ${where[0]}${others})` : message, {
+      code: 'HAPROXY_ERR_PRECONDITION',
+      ...options,
+    });
     this.processes = processes;
   }
 }
