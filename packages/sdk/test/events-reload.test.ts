@@ -37,9 +37,10 @@ describe('events across a reload (fake cluster behind a master CLI)', () => {
     // wait for the new workers to be seen, then let the old one go
     await waitFor(() => seen.filter((e) => e.type === 'process-appeared').length >= 2, {
       what: 'process-appeared for both new workers',
+      timeout: 10_000,
     }).catch(() => {}); // the assertions below say what was seen
     held.destroy();
-    await within(pulling, 'process-disappeared for both old workers').catch(() => {});
+    await within(pulling, 'process-disappeared for both old workers', 10_000).catch(() => {});
     await events.return();
 
     const appeared = seen.filter((e) => e.type === 'process-appeared');
