@@ -4,9 +4,11 @@
  * held through `fe_drain` to a tiny echo server on the real target, and held sessions
  * (`setSessions`) on the fake. Every effect is read back raw, per process.
  */
-import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { createFakeCluster, type FakeCluster, sendRaw, startHAProxy } from '@haproxyadmin/testing';
 import { haproxyAvailable } from '@haproxyadmin/testing/vitest';
+import { startEcho } from './setup-haproxy.js';
+import { waitFor } from './setup-wait.js';
 
 export const SERVERS_CONFIG = `
 global
@@ -112,17 +114,23 @@ export function statEverywhere(target: ServersTarget, proxy: string, svname: str
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Current sessions (`scur`) of fe_drain and fe_other, summed over every process. */
+async function frontendSessions(sockets: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const socket of sockets) {
+    for (const frontend of ['fe_drain', 'fe_other']) {
+      const text = await sendRaw(socket, `show stat ${frontend} 1 -1`);
+      const row = text.split('\n').find((line) => line.startsWith(`${frontend},FRONTEND,`));
+      total += Number(row?.split(',')[4] ?? 0); // pxname,svname,qcur,qmax,scur
+    }
+  }
+  return total;
+}
+
 async function startReal(processes: number): Promise<ServersTarget> {
   const real = await startHAProxy({ processes, config: SERVERS_CONFIG });
   // The echo server every drain session and s1's checks go to.
-  const accepted = new Set<Socket>();
-  const echo: NetServer = createServer((socket) => {
-    accepted.add(socket);
-    socket.on('close', () => accepted.delete(socket));
-    socket.on('error', () => {});
-    socket.pipe(socket);
-  });
-  await new Promise<void>((resolve) => echo.listen(real.ports.echo!, '127.0.0.1', resolve));
+  const echo = await startEcho(real.ports.echo!);
   const sockets = real.processes.map((process) => process.sockets[0]!);
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -155,14 +163,17 @@ async function startReal(processes: number): Promise<ServersTarget> {
       const closing = held.splice(0, count);
       await Promise.all(closing.map((client) => new Promise<void>((resolve) => client.end(() => resolve()))));
       for (const client of closing) client.destroy();
+      // HAProxy ends the sessions a moment later: wait, so that the next count does not see them
+      await waitFor(async () => (await frontendSessions(sockets)) === held.length, {
+        what: `${held.length} session(s) left in fe_drain and fe_other`,
+      });
     },
     calls: () => {
       throw new Error('calls() is only recorded by the fake');
     },
     async close() {
       for (const client of held) client.destroy();
-      for (const socket of accepted) socket.destroy();
-      await new Promise<void>((resolve) => echo.close(() => resolve()));
+      await echo.close();
       await real.stop();
     },
   };
