@@ -19,6 +19,7 @@ import {
   stateEverywhere,
   statEverywhere,
 } from './servers-extra-targets.js';
+import { waitFor } from './setup-wait.js';
 
 for (const factory of SERVERS_TARGETS) {
   (factory.available ? describe : describe.skip)(`server writes: ${factory.name}`, () => {
@@ -179,6 +180,11 @@ for (const factory of SERVERS_TARGETS) {
       const s1 = await server('be', 's1');
       const s2 = await server('be', 's2');
       const s4 = await server('be', 's4');
+      // s1's check port was moved and restored above: let it be UP again before comparing states
+      await waitFor(
+        async () => (await statEverywhere(target, 'be', 's1', 'status')).every((status) => status === 'UP'),
+        { what: 'be/s1 UP on every process' },
+      );
       const before = withoutTimes(await everything());
       const bad: Array<() => Promise<unknown>> = [
         () => s1.setHealth('sideways' as never),
