@@ -39,6 +39,7 @@ export const COMMAND_OPTIONS = {
   enable: { type: 'boolean' },
   'shutdown-sessions': { type: 'boolean' },
   filter: { type: 'string', multiple: true },
+  format: { type: 'string' },
 } as const;
 
 export type CommandOption = keyof typeof COMMAND_OPTIONS;
@@ -71,6 +72,7 @@ export interface ParsedOptions {
   enable?: boolean | undefined;
   'shutdown-sessions'?: boolean | undefined;
   filter?: string[] | undefined;
+  format?: string | undefined;
 }
 
 export interface ParsedArgs {

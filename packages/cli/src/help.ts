@@ -92,6 +92,7 @@ export function commandHelp(command: CommandSpec, style: Style): string {
     'shutdown-sessions':
       '--shutdown-sessions  close the sessions still open (after --drain-timeout, else at once)',
     filter: '--filter data.TYPE OP VALUE   e.g. "data.gpc0 gt 0" (repeat up to 4)',
+    format: '--format lines|json  how to read the file (default: json for *.json, else lines)',
   };
   return [
     `${style.bold(`hapctl ${command.name}`)} — ${command.summary}`,

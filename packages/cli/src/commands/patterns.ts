@@ -51,18 +51,89 @@ async function readStdin(context: Context): Promise<string | undefined> {
   return text + decoder.decode();
 }
 
+/** How `replace` reads its file: one item per line, or JSON. */
+export type InputFormat = 'lines' | 'json';
+
+/** `--format` as given (validated), or undefined when not given. */
+export function parseInputFormat(value: string | undefined, command?: string): InputFormat | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'lines' || value === 'json') return value;
+  throw new UsageError(`--format must be lines or json, got ${JSON.stringify(value)}`, command);
+}
+
+const inputName = (path: string) => (path === '-' ? 'stdin' : path);
+
+function parseJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${inputName(path)} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The text as JSON when it starts with `[` or `{` and parses; undefined otherwise (ACL patterns such
+ * as `[a-z]+` do not parse, so they stay lines).
+ */
+function jsonOrUndefined(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The format to read `text` with: `--format` when given, else JSON for a `.json` file and lines
+ * otherwise — but lines that are really JSON of the shape `looksRight` expects are refused: loading
+ * them literally would replace everything with one garbage entry.
+ */
+function chooseFormat(
+  path: string,
+  text: string,
+  format: InputFormat | undefined,
+  looksRight: (value: unknown) => boolean,
+  kind: string,
+): InputFormat {
+  if (format) return format;
+  if (path.endsWith('.json')) return 'json';
+  const value = jsonOrUndefined(text);
+  if (value !== undefined && looksRight(value)) {
+    throw new UsageError(
+      `${inputName(path)} looks like JSON: pass --format json to read it as JSON, or --format lines to load each line literally`,
+      `${kind} replace`,
+    );
+  }
+  return 'lines';
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+const isPairArray = (value: unknown): value is Array<[string, string]> =>
+  Array.isArray(value) &&
+  value.every((item) => Array.isArray(item) && item.length === 2 && isStringArray(item));
+
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((item) => typeof item === 'string');
+
 /**
  * ACL patterns from a file (`-`: stdin, `stdinText` when already read): one per line, `#` comments
- * and blank lines skipped; or a JSON array.
+ * and blank lines skipped; or a JSON array of strings (`format` json, or a `.json` file). Lines that
+ * are a JSON array of strings are refused unless `format` says which.
  */
-export function readAclFile(path: string, stdinText?: string): string[] {
+export function readAclFile(path: string, stdinText?: string, format?: InputFormat): string[] {
   const text = readInput(path, stdinText);
-  if (path.endsWith('.json')) {
-    const value: unknown = JSON.parse(text);
-    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-      throw new UsageError(`${path}: expected a JSON array of strings`);
+  if (chooseFormat(path, text, format, isStringArray, 'acl') === 'json') {
+    const value = parseJson(path, text);
+    if (!isStringArray(value)) {
+      throw new UsageError(`${inputName(path)}: expected a JSON array of strings`);
     }
-    return value as string[];
+    return value;
   }
   return text
     .split(/\r?\n/)
@@ -73,30 +144,23 @@ export function readAclFile(path: string, stdinText?: string): string[] {
 /**
  * Map entries from a file: `key value` per line (the key is the first word, the value the rest of
  * the line), `#` comments and blank lines skipped; or JSON (`{"key": "value"}` or `[["key","value"]]`)
- * for keys with spaces.
+ * for keys with spaces (`format` json, or a `.json` file). Lines that are JSON of one of those shapes
+ * are refused unless `format` says which.
  */
-export function readMapFile(path: string, stdinText?: string): Array<[string, string]> {
+export function readMapFile(path: string, stdinText?: string, format?: InputFormat): Array<[string, string]> {
   const text = readInput(path, stdinText);
-  if (path.endsWith('.json')) {
-    const value: unknown = JSON.parse(text);
+  const looksRight = (value: unknown) => isPairArray(value) || isStringRecord(value);
+  if (chooseFormat(path, text, format, looksRight, 'map') === 'json') {
+    const value = parseJson(path, text);
     if (Array.isArray(value)) {
-      if (
-        value.some(
-          (item) =>
-            !Array.isArray(item) || item.length !== 2 || item.some((part) => typeof part !== 'string'),
-        )
-      ) {
-        throw new UsageError(`${path}: expected [["key", "value"], …]`);
-      }
-      return value as Array<[string, string]>;
+      if (!isPairArray(value)) throw new UsageError(`${inputName(path)}: expected [["key", "value"], …]`);
+      return value;
     }
     if (typeof value === 'object' && value !== null) {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.some(([, item]) => typeof item !== 'string'))
-        throw new UsageError(`${path}: values must be strings`);
-      return entries as Array<[string, string]>;
+      if (!isStringRecord(value)) throw new UsageError(`${inputName(path)}: values must be strings`);
+      return Object.entries(value);
     }
-    throw new UsageError(`${path}: expected a JSON object or array`);
+    throw new UsageError(`${inputName(path)}: expected a JSON object or array`);
   }
   const entries: Array<[string, string]> = [];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -201,7 +265,8 @@ interface PatternKind<Entry, Item> {
   readonly replace: {
     readonly summary: string;
     readonly fileArg: string;
-    read(path: string, stdinText?: string): Item[];
+    readonly details: string;
+    read(path: string, stdinText?: string, format?: InputFormat): Item[];
   };
   /** The commands that write one pattern or entry, listed after `show`. */
   readonly writes: CommandSpec[];
@@ -318,13 +383,16 @@ function patternKindCommands<Entry extends { ref: string }, Item>(
     {
       name: `${kind} replace`,
       summary: spec.replace.summary,
-      usage: [`${kind} replace ID|FILE ${spec.replace.fileArg}`],
+      usage: [`${kind} replace ID|FILE ${spec.replace.fileArg} [--format lines|json]`],
+      details: spec.replace.details,
+      options: ['format'],
       args: [2, 2],
       connects: true,
       async run(context) {
         const target = id(context);
         const path = context.arg(1, spec.replace.fileArg);
-        const items = spec.replace.read(path, path === '-' ? await readStdin(context) : undefined);
+        const format = parseInputFormat(context.options.format, context.command.name);
+        const items = spec.replace.read(path, path === '-' ? await readStdin(context) : undefined, format);
         const plugin = await api(context);
         const progress = await bulkProgress(context, `${kind} ${idText(target)}`, items.length);
         try {
@@ -353,6 +421,8 @@ const aclCommands = patternKindCommands({
     summary:
       'replace every pattern of an ACL atomically from a file (one per line, or a JSON array; - = stdin)',
     fileArg: 'PATTERN_FILE',
+    details:
+      'PATTERN_FILE is read as one pattern per line (# comments and blank lines skipped), or with --format json as a JSON array of strings. Without --format, a .json file is JSON and anything else lines; lines that are a JSON array of strings are refused (exit 2, nothing sent): say --format json, or --format lines to load them literally. - reads stdin.',
     read: readAclFile,
   },
   writes: [
@@ -427,6 +497,8 @@ const mapCommands = patternKindCommands({
   replace: {
     summary: 'replace every entry of a map atomically from a file ("key value" lines, or JSON; - = stdin)',
     fileArg: 'ENTRIES_FILE',
+    details:
+      'ENTRIES_FILE is read as "key value" lines (the key is the first word; # comments and blank lines skipped), or with --format json as {"key": "value"} or [["key", "value"]] (keys with spaces). Without --format, a .json file is JSON and anything else lines; lines that are JSON of those shapes are refused (exit 2, nothing sent): say --format json, or --format lines to load them literally. - reads stdin.',
     read: readMapFile,
   },
   writes: [mapWrite('add', 'add an entry to a map'), mapWrite('set', 'change the value of an existing key')],
