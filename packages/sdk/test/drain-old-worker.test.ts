@@ -43,7 +43,7 @@ describe('drain with an old worker (fake cluster behind a master CLI)', () => {
     // The sessions end step by step, each step once the drain has reported the previous one (not on
     // timers: a busy machine may not poll in between): the current worker's first, then the old
     // worker's one by one.
-    let releasedAt: number | undefined;
+    let lastReleased = false;
     const draining = s1!.drain({
       timeout: 10_000,
       pollInterval: 30,
@@ -52,9 +52,9 @@ describe('drain with an old worker (fake cluster behind a master CLI)', () => {
         const s1Key = { backend: 'be_app', server: 's1' };
         if (progress.length === 1) cluster.processes[1]!.setSessions(s1Key, 0);
         else if (update.sessions === 2 && onCurrentOnly(update)) old.setSessions(s1Key, 1);
-        else if (update.sessions === 1 && releasedAt === undefined) {
+        else if (update.sessions === 1 && !lastReleased) {
           old.setSessions(s1Key, 0);
-          releasedAt = Date.now();
+          lastReleased = true;
         }
       },
     });
@@ -62,7 +62,7 @@ describe('drain with an old worker (fake cluster behind a master CLI)', () => {
 
     expect(result.drained).toBe(true);
     // It ended only after the old worker's last session did.
-    expect(releasedAt).toBeDefined();
+    expect(lastReleased).toBe(true);
     expect(progress.at(-1)!.sessions).toBe(0);
     expect(progress[0]!.sessions).toBe(3);
     const oldEntry = progress[0]!.perProcess.find(({ process }) => !process.current);
