@@ -36,6 +36,13 @@ backend be_app
   server s1 127.0.0.1:${port('srv')}
 `;
 
+const files = {
+  'ips.acl': '10.0.0.0/8\n192.168.1.1\n',
+  'paths.acl': '/admin\n/private\n',
+  'routes.map': '/api be_api\n/static be_app\n',
+  'mixed.acl': '10.0.0.1\n',
+};
+
 let haproxy: RealHAProxy;
 let hap: Awaited<ReturnType<typeof connect>>;
 let paths: string;
@@ -52,12 +59,7 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
     haproxy = await startHAProxy({
       processes: 2,
       config,
-      files: {
-        'ips.acl': '10.0.0.0/8\n192.168.1.1\n',
-        'paths.acl': '/admin\n/private\n',
-        'routes.map': '/api be_api\n/static be_app\n',
-        'mixed.acl': '10.0.0.1\n',
-      },
+      files,
     });
     paths = `${haproxy.dir}/paths.acl`;
     ips = `${haproxy.dir}/ips.acl`;
@@ -237,6 +239,21 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
     for (const reply of await rawShow(mixed)) expect(reply).toMatch(/^0x[0-9a-f]+ 10\.0\.0\.1\n\n$/);
   });
 
+  test('del by { ref } with 2 processes is refused and changes no process (refs are per process)', async () => {
+    await hap.acl.replace(paths, ['/admin', '/private', '/admin']);
+    const entries = await hap.acl.show(paths);
+    const before = await rawShow(paths);
+    // Each process has its own addresses: the ref show() returns is the first process's.
+    expect(before[0]).toContain(`${entries[2]!.ref} /admin\n`);
+    const error = await hap.acl.del(paths, { ref: entries[2]!.ref }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'ref', value: entries[2]!.ref });
+    expect(await rawShow(paths)).toEqual(before);
+    // A string shaped like a reference is a pattern: none equals it, nothing is deleted.
+    await expect(hap.acl.del(paths, `#${entries[2]!.ref}`)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await rawShow(paths)).toEqual(before);
+  });
+
   test('sync applies only the difference, or replaces when the change is large', async () => {
     await hap.acl.replace(paths, ['/a', '/b', '/c']);
     await hap.acl.add(paths, '/a');
@@ -256,5 +273,35 @@ describeWithHAProxy('plugin-acl on real HAProxy (2 processes)', () => {
     const big = Array.from({ length: 300 }, (_, index) => `/big/${index}`);
     await expect(hap.acl.sync(paths, big)).resolves.toMatchObject({ mode: 'replace' });
     for (const reply of await rawShow(paths)) expect(reply.trim().split('\n')).toHaveLength(300);
+  });
+});
+
+describeWithHAProxy('plugin-acl entry references on real HAProxy (1 process)', () => {
+  let single: RealHAProxy;
+  beforeAll(async () => {
+    single = await startHAProxy({
+      // The same config on fixed ports; paths.acl lists /admin twice.
+      config: (context) => config({ ...context, port: (name) => (name === 'srv' ? 48132 : 48131) }),
+      files: { ...files, 'paths.acl': '/admin\n/private\n/admin\n' },
+    });
+  });
+  afterAll(async () => {
+    await single?.stop();
+  });
+
+  test('del by { ref } removes that one entry, not its duplicate', async () => {
+    const client = await HAProxy.connect({ socketFile: single.socket, plugins: [aclPlugin()] });
+    try {
+      const file = `${single.dir}/paths.acl`;
+      const entries = await client.acl.show(file);
+      expect(entries.map((entry) => entry.value)).toEqual(['/admin', '/private', '/admin']);
+      await client.acl.del(file, { ref: entries[2]!.ref });
+      expect(await single.send(`show acl ${file}`)).toBe(
+        `${entries[0]!.ref} /admin\n${entries[1]!.ref} /private\n\n`,
+      );
+      await expect(client.acl.del(file, { ref: entries[2]!.ref })).rejects.toThrow(/Key not found/);
+    } finally {
+      await client.close();
+    }
   });
 });
