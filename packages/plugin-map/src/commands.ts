@@ -16,6 +16,7 @@ import {
   parseMapEntries,
   parseMapList,
   parseMapMatch,
+  type ProcessRef,
   quoteArgument,
   resolvePatternId,
   settle,
@@ -24,12 +25,65 @@ import {
 /** A map: its numeric id (HAProxy's `#<id>`) or the file it was loaded from. A file named `123` is a string. */
 export type MapId = PatternId;
 
-/** A reference to one entry of one process, as returned by `show` (`{ ref: '0x55d0…' }`). */
+/**
+ * A reference to one entry, as returned by `show` (`{ ref: '0x55d0…' }`): the entry's address in
+ * one process's memory. It names nothing (or another entry) on any other process, so `del` refuses
+ * it when the client has more than one current process.
+ */
 export interface MapEntryRef {
   readonly ref: string;
 }
 
 const REF = /^0x[0-9a-f]+$/i;
+
+/**
+ * The process an entry reference may be sent to. A reference (`0x55d0…` from `show`) is an address
+ * in one process's memory: another process has no entry there, or a different one, so acting on it
+ * everywhere would change one process and not the others (or the wrong entry). With more than one
+ * current process it is refused before anything is sent.
+ *
+ * @throws {InvalidArgumentError} a malformed reference, or several current processes.
+ */
+async function refTargets(context: CommandContext, ref: unknown, kind: 'acl' | 'map'): Promise<ProcessRef[]> {
+  if (typeof ref !== 'string' || !REF.test(ref)) {
+    throw new InvalidArgumentError('an entry reference looks like 0x55d0c0a1b2c0', {
+      argument: 'ref',
+      value: ref,
+    });
+  }
+  const processes = await context.processes();
+  if (processes.length > 1) {
+    const by = kind === 'acl' ? 'pattern' : 'key';
+    throw new InvalidArgumentError(
+      `entry reference ${ref} refused: references are per process (an address in one process's memory) and this client has ${processes.length} current processes, so it would change one of them and not the others. Pass the ${by} instead (every entry with that ${by}, on every process), or connect to that one process (HAProxy.connect({ socketFile })) to use its references`,
+      { argument: 'ref', value: ref },
+    );
+  }
+  return [...processes];
+}
+
+/**
+ * Every process must hold the same rows (compared by `text`), else `InconsistentDataError` naming
+ * the first row that differs and each process's text of it (`undefined` past its last row). The
+ * first process's rows are returned.
+ */
+function sameRows<T>(
+  command: string,
+  values: ReadonlyArray<ProcessValue<T[]>>,
+  text: (row: T) => string,
+): T[] {
+  const texts = values.map(({ value }) => value.map(text));
+  const length = Math.max(...texts.map((rows) => rows.length));
+  for (let index = 0; index < length; index++) {
+    if (texts.every((rows) => rows[index] === texts[0]![index])) continue;
+    const counts = texts.map((rows) => rows.length).join('/');
+    throw new InconsistentDataError(
+      `${command}: entry ${index + 1} (entries per process: ${counts})`,
+      values.map(({ process }, at) => ({ process, value: texts[at]![index] })),
+    );
+  }
+  return values[0]!.value;
+}
 
 /** HAProxy reads a key starting with `#0x` as an entry reference in `set map`/`del map`. */
 export const looksLikeRef = (key: string): boolean => key.startsWith('#0x') || key.startsWith('#0X');
@@ -42,32 +96,25 @@ export const listMaps = /* @__PURE__ */ defineCommand({
   id: 'show map',
   serialize: () => 'show map',
   parse: (reply) => parseMapList(reply),
-  merge: (values: ReadonlyArray<ProcessValue<PatternReference[]>>): PatternReference[] => {
-    const key = (rows: PatternReference[]) => rows.map((row) => `${row.id}\u0000${row.file}`).join('\n');
-    const first = values[0]!.value;
-    if (values.some(({ value }) => key(value) !== key(first)))
-      throw new InconsistentDataError('show map', values);
-    return first;
-  },
+  merge: (values: ReadonlyArray<ProcessValue<PatternReference[]>>) =>
+    sameRows('show map', values, (row) => `${row.id} (${row.file ?? ''})`),
   idempotent: true,
 });
 
 /**
  * `show map <id>`: the entries `[{ ref, key, value }]`. HAProxy prints `key value` separated by one
  * space, so a key containing a space cannot be told apart in this dump (use `get`). Processes must
- * hold the same entries in the same order; the refs are those of the first process.
+ * hold the same entries in the same order (else `InconsistentDataError` naming the first entry that
+ * differs, with each process's `key value` there). Each `ref` is the address of the entry in the
+ * **first** process only: with several processes it is not an identity of the entry (use the key),
+ * and `del(id, { ref })` is refused.
  */
 export const showMap = /* @__PURE__ */ defineCommand({
   id: 'show map',
   serialize: (id: MapId) => `show map ${formatPatternId(id, 'map')}`,
   parse: (reply) => parseMapEntries(reply),
-  merge: (values: ReadonlyArray<ProcessValue<MapEntry[]>>): MapEntry[] => {
-    const key = (entries: MapEntry[]) => entries.map((entry) => `${entry.key} ${entry.value}`).join('\n');
-    const first = values[0]!.value;
-    if (values.some(({ value }) => key(value) !== key(first)))
-      throw new InconsistentDataError('show map', values);
-    return first;
-  },
+  merge: (values: ReadonlyArray<ProcessValue<MapEntry[]>>): MapEntry[] =>
+    sameRows('show map', values, (entry) => `${entry.key} ${entry.value}`),
   idempotent: true,
 });
 
@@ -91,7 +138,11 @@ async function byRefs(
       only(await context.run(show, { targets: [process], idempotent: true }), show),
     );
     const refs = entries.filter((entry) => entry.key === key).map((entry) => entry.ref);
-    if (refs.length === 0) throw new NotFoundError('map entry', key);
+    if (refs.length === 0) {
+      throw new NotFoundError('map entry', key, {
+        message: `no key equal to ${JSON.stringify(key)} (a string is a key; an entry reference from show() is passed as { ref })`,
+      });
+    }
     for (const ref of refs) {
       const line = action(ref);
       expectEmptyReply(only(await context.run(line, { targets: [process] }), line), line);
@@ -133,22 +184,22 @@ export const setMapEntry = /* @__PURE__ */ defineCommand({
 });
 
 /**
- * `del map`: remove entries on every current process. A string is a key (every entry with it is
- * removed, as HAProxy does; a key starting with `#0x` is resolved to references first); `{ ref }`
- * (an entry from `show`) removes that one entry — references are per process.
+ * `del map`: remove entries.
+ *
+ * - a string is a key: every entry with it is removed on every current process, as HAProxy does (a
+ *   key starting with `#0x`, which HAProxy would read as a reference, is still a key: it is looked up
+ *   with `show map` and removed by reference on each process);
+ * - `{ ref }` (an entry from `show`) removes that one entry, and only with a single current
+ *   process: references are per process, so with several the call is refused with
+ *   `InvalidArgumentError` (`argument: 'ref'`) before anything is sent.
  */
 export const delMapEntry = /* @__PURE__ */ defineCommand({
   id: 'del map',
   run: async (context: CommandContext, id: MapId, keyOrRef: string | MapEntryRef): Promise<void> => {
     if (typeof keyOrRef === 'object' && keyOrRef !== null) {
-      if (!REF.test(keyOrRef.ref)) {
-        throw new InvalidArgumentError('an entry reference looks like 0x55d0c0a1b2c0', {
-          argument: 'ref',
-          value: keyOrRef.ref,
-        });
-      }
-      const map = await resolvePatternId(context, id, 'map');
-      return writeEverywhere(context, `del map ${map} #${keyOrRef.ref}`);
+      const targets = await refTargets(context, keyOrRef.ref, 'map');
+      const line = `del map ${await resolvePatternId(context, id, 'map')} #${keyOrRef.ref}`;
+      return expectEmptyReply(only(await context.run(line, { targets }), line), line);
     }
     const keyWord = quoteArgument(keyOrRef, 'key');
     const map = await resolvePatternId(context, id, 'map');
@@ -183,7 +234,7 @@ export const getMap = /* @__PURE__ */ defineCommand({
     }));
     const first = JSON.stringify(results[0]?.value);
     if (results.some(({ value }) => JSON.stringify(value) !== first))
-      throw new InconsistentDataError('get map', results);
+      throw new InconsistentDataError(line, results);
     return results[0]!.value;
   },
 });

@@ -3,7 +3,13 @@
  * same behaviour as on the real one, plus faults only a fake can inject.
  */
 import { HAProxy } from '@haproxyadmin/sdk';
-import { AggregateProcessError, PatternKindError } from '@haproxyadmin/sdk/plugin';
+import {
+  AggregateProcessError,
+  InconsistentDataError,
+  InvalidArgumentError,
+  NotFoundError,
+  PatternKindError,
+} from '@haproxyadmin/sdk/plugin';
 import { command, err } from '@haproxyadmin/testing';
 import { setupFakeCluster } from '@haproxyadmin/testing/vitest';
 import { describe, expect, test } from 'vitest';
@@ -123,6 +129,86 @@ describe('plugin-map on the fake cluster (2 processes)', () => {
       const routes = `${cluster.current.socketDir}/routes.map`;
       await expect(hap.map.replace(routes, new Map())).resolves.toMatchObject({ count: 0 });
       for (const fake of cluster.current.processes) expect(await fake.send(`show map ${routes}`)).toBe('\n');
+    } finally {
+      await hap.close();
+    }
+  });
+});
+
+/** A map with a duplicate key: `del` by key removes both, by reference only the one named. */
+const refFiles = { 'ips.acl': '10.0.0.0/8\n', 'routes.map': '/api be_api\n/static be_app\n/api be_old\n' };
+
+describe('plugin-map entry references on the fake cluster (3 processes)', () => {
+  const cluster = setupFakeCluster({ processes: 3, config, files: refFiles });
+  const raw = (line: string) => Promise.all(cluster.current.processes.map((fake) => fake.send(line)));
+
+  test('del by { ref } is refused before anything is sent, and no process changes', async () => {
+    const hap = await HAProxy.connect({ socketDir: cluster.current.socketDir, plugins: [mapPlugin()] });
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      const entries = await hap.map.show(routes);
+      const before = await raw(`show map ${routes}`);
+      const sent = cluster.current.processes.map((fake) => fake.calls.length);
+      const error = await hap.map.del(routes, { ref: entries[2]!.ref }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument: 'ref', value: entries[2]!.ref });
+      expect((error as Error).message).toMatch(/references are per process.*3 current processes.*key/);
+      expect(cluster.current.processes.map((fake) => fake.calls.length)).toEqual(sent);
+      expect(await raw(`show map ${routes}`)).toEqual(before);
+      // A string is always a key, even one shaped like a reference (del and set): no such key here.
+      for (const call of [
+        () => hap.map.del(routes, `#${entries[2]!.ref}`),
+        () => hap.map.set(routes, `#${entries[2]!.ref}`, 'be_x'),
+      ]) {
+        const asString = await call().catch((caught: unknown) => caught);
+        expect(asString).toBeInstanceOf(NotFoundError);
+        expect((asString as Error).message).toMatch(/a string is a key.*\{ ref \}/);
+      }
+      expect(await raw(`show map ${routes}`)).toEqual(before);
+    } finally {
+      await hap.close();
+    }
+  });
+
+  test('show: processes holding other entries name the first entry that differs', async () => {
+    const hap = await HAProxy.connect({ socketDir: cluster.current.socketDir, plugins: [mapPlugin()] });
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      await cluster.current.processes[2]!.send(`set map ${routes} /static be_other`);
+      const error = await hap.map.show(routes).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InconsistentDataError);
+      const { field, values, message } = error as InconsistentDataError;
+      expect(field).toBe('show map: entry 2 (entries per process: 3/3/3)');
+      expect(values.map(({ value }) => value)).toEqual([
+        '/static be_app',
+        '/static be_app',
+        '/static be_other',
+      ]);
+      expect(message).toContain('be_other');
+      expect(message).not.toContain('[object Object]');
+    } finally {
+      await hap.close();
+    }
+  });
+});
+
+describe('plugin-map entry references on the fake cluster (1 process)', () => {
+  const cluster = setupFakeCluster({ processes: 1, config, files: refFiles });
+
+  test('del by { ref } removes that one entry, not the other with the same key', async () => {
+    const hap = await HAProxy.connect({ socketDir: cluster.current.socketDir, plugins: [mapPlugin()] });
+    try {
+      const routes = `${cluster.current.socketDir}/routes.map`;
+      const entries = await hap.map.show(routes);
+      await hap.map.del(routes, { ref: entries[2]!.ref });
+      const fake = cluster.current.processes[0]!;
+      expect(fake.calls.filter((call) => call.line.startsWith('del map')).map((call) => call.line)).toEqual([
+        `del map ${routes} #${entries[2]!.ref}`,
+      ]);
+      expect(await fake.send(`show map ${routes}`)).toBe(
+        `${entries[0]!.ref} /api be_api\n${entries[1]!.ref} /static be_app\n\n`,
+      );
+      await expect(hap.map.del(routes, { ref: entries[2]!.ref })).rejects.toThrow(/Key not found/);
     } finally {
       await hap.close();
     }

@@ -34,6 +34,12 @@ backend be_app
   server s1 127.0.0.1:${port('srv')}
 `;
 
+const files = {
+  'ips.acl': '10.0.0.0/8\n',
+  'routes.map': '/api be_api\n/static be_app\n',
+  'mixed.map': '10.0.0.1 ten\n',
+};
+
 let haproxy: RealHAProxy;
 const connect = () => HAProxy.connect({ socketDir: haproxy.dir, plugins: [mapPlugin()] });
 let hap: Awaited<ReturnType<typeof connect>>;
@@ -56,11 +62,7 @@ describeWithHAProxy('plugin-map on real HAProxy (2 processes)', () => {
     haproxy = await startHAProxy({
       processes: 2,
       config,
-      files: {
-        'ips.acl': '10.0.0.0/8\n',
-        'routes.map': '/api be_api\n/static be_app\n',
-        'mixed.map': '10.0.0.1 ten\n',
-      },
+      files,
     });
     routes = `${haproxy.dir}/routes.map`;
     hap = await connect();
@@ -188,6 +190,23 @@ describeWithHAProxy('plugin-map on real HAProxy (2 processes)', () => {
     expect(events.filter((event) => event.startsWith('commit:'))).toHaveLength(2);
   });
 
+  test('del by { ref } with 2 processes is refused and changes no process (refs are per process)', async () => {
+    await hap.map.add(routes, '/api', 'be_old');
+    const entries = await hap.map.show(routes);
+    const ref = entries.find((entry) => entry.value === 'be_old')!.ref;
+    const before = await rawShow(routes);
+    expect(before[0]).toContain(`${ref} /api be_old\n`);
+    const error = await hap.map.del(routes, { ref }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'ref', value: ref });
+    expect(await rawShow(routes)).toEqual(before);
+    // A string shaped like a reference is a key: none equals it, nothing is changed.
+    await expect(hap.map.del(routes, `#${ref}`)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(hap.map.set(routes, `#${ref}`, 'be_x')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await rawShow(routes)).toEqual(before);
+    await hap.map.replace(routes, { '/api': 'be_api', '/static': 'be_app' });
+  });
+
   test('a replace refused on one process commits nowhere and leaves the map byte-identical', async () => {
     const mixed = `${haproxy.dir}/mixed.map`;
     const before = await rawShow(mixed);
@@ -251,5 +270,39 @@ describeWithHAProxy('plugin-map on real HAProxy (2 processes)', () => {
     await expect(hap.map.sync(routes, big)).resolves.toMatchObject({ mode: 'replace' });
     expect((await versions(routes)).map((item) => item.count)).toEqual([500, 500]);
     expect((await versions(routes))[0]!.current).toBeGreaterThan(version[0]!.current);
+  });
+});
+
+describeWithHAProxy('plugin-map entry references on real HAProxy (1 process)', () => {
+  let single: RealHAProxy;
+  beforeAll(async () => {
+    single = await startHAProxy({
+      // The same config on fixed ports; routes.map holds the key /api twice.
+      config: (context) => config({ ...context, port: (name) => (name === 'srv' ? 48134 : 48133) }),
+      files: { ...files, 'routes.map': '/api be_api\n/static be_app\n/api be_old\n' },
+    });
+  });
+  afterAll(async () => {
+    await single?.stop();
+  });
+
+  test('del by { ref } removes that one entry, not the other with the same key', async () => {
+    const client = await HAProxy.connect({ socketFile: single.socket, plugins: [mapPlugin()] });
+    try {
+      const file = `${single.dir}/routes.map`;
+      const entries = await client.map.show(file);
+      expect(entries.map((entry) => `${entry.key} ${entry.value}`)).toEqual([
+        '/api be_api',
+        '/static be_app',
+        '/api be_old',
+      ]);
+      await client.map.del(file, { ref: entries[2]!.ref });
+      expect(await single.send(`show map ${file}`)).toBe(
+        `${entries[0]!.ref} /api be_api\n${entries[1]!.ref} /static be_app\n\n`,
+      );
+      await expect(client.map.del(file, { ref: entries[2]!.ref })).rejects.toThrow(/Key not found/);
+    } finally {
+      await client.close();
+    }
   });
 });
