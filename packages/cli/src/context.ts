@@ -39,6 +39,8 @@ export class Context {
   /** Styling for stderr. */
   readonly errStyle: Style;
   private client: Client | undefined;
+  /** Set when a write to stdout failed because its reader is gone. */
+  private stdoutClosed = false;
   /** Injected client (demo, tests). */
   private readonly provided: Client | undefined;
 
@@ -89,12 +91,27 @@ export class Context {
 
   /** A line (or lines) to stdout. */
   print(text = ''): void {
-    this.io.stdout.write(`${text}\n`);
+    this.write(`${text}\n`);
   }
 
   /** Stable JSON to stdout (bigints as numbers when safe, else strings). */
   printJson(value: unknown): void {
-    this.io.stdout.write(`${toJson(value)}\n`);
+    this.write(`${toJson(value)}\n`);
+  }
+
+  /**
+   * Text to stdout. A reader that went away (EPIPE, a destroyed stream) does not make it throw: the
+   * rest is dropped (the bin entry exits quietly on the stream's 'error' event).
+   */
+  private write(text: string): void {
+    if (this.stdoutClosed) return;
+    try {
+      this.io.stdout.write(text);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPIPE' && code !== 'ERR_STREAM_DESTROYED') throw error;
+      this.stdoutClosed = true;
+    }
   }
 
   /** A note to stderr (not part of the data on stdout). */
