@@ -204,7 +204,26 @@ function patternOrRef(text: string): string | { ref: string } {
   return /^#0x[0-9a-f]+$/i.test(text) ? { ref: text.slice(1) } : text;
 }
 
-/** Human rendering of a `get` result (whatever fields the plugin returns). */
+/**
+ * One value of a `get` result as text: strings quoted, objects as `key: value, …` (nested ones in
+ * braces), arrays comma-separated — never `[object Object]`.
+ */
+export function formatMatchValue(value: unknown, nested = false): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map((item) => formatMatchValue(item, true)).join(', ');
+  if (typeof value === 'object' && value !== null) {
+    const fields = Object.entries(value as Record<string, unknown>)
+      .map(([key, item]) => `${key}: ${formatMatchValue(item, true)}`)
+      .join(', ');
+    return nested ? `{${fields}}` : fields;
+  }
+  return String(value);
+}
+
+/**
+ * Human rendering of a `get` result (whatever fields the plugin returns): `key: value` lines; a list
+ * of objects (HAProxy's answer per match method) as one indented `- …` line per object.
+ */
 function printMatch(context: Context, result: unknown): void {
   if (context.json) {
     context.printJson(result ?? null);
@@ -215,9 +234,13 @@ function printMatch(context: Context, result: unknown): void {
     return;
   }
   for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
-    context.print(
-      `${context.style.bold(key)}: ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-    );
+    const name = context.style.bold(key);
+    if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'object' && item)) {
+      context.print(`${name}:`);
+      for (const item of value) context.print(`  - ${formatMatchValue(item)}`);
+    } else {
+      context.print(`${name}: ${formatMatchValue(value)}`);
+    }
   }
 }
 
