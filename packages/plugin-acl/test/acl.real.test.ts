@@ -280,8 +280,12 @@ describeWithHAProxy('plugin-acl entry references on real HAProxy (1 process)', (
   let single: RealHAProxy;
   beforeAll(async () => {
     single = await startHAProxy({
-      // The same config on fixed ports; paths.acl lists /admin twice.
-      config: (context) => config({ ...context, port: (name) => (name === 'srv' ? 48132 : 48131) }),
+      // The same config on fixed ports, plus a `level user` socket; paths.acl lists /admin twice.
+      config: (context) =>
+        config({ ...context, port: (name) => (name === 'srv' ? 48132 : 48131) }).replace(
+          'level admin\n',
+          `level admin\n  stats socket ${context.dir}/user.sock level user\n`,
+        ),
       files: { ...files, 'paths.acl': '/admin\n/private\n/admin\n' },
     });
   });
@@ -300,6 +304,23 @@ describeWithHAProxy('plugin-acl entry references on real HAProxy (1 process)', (
         `${entries[0]!.ref} /admin\n${entries[1]!.ref} /private\n\n`,
       );
       await expect(client.acl.del(file, { ref: entries[2]!.ref })).rejects.toThrow(/Key not found/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('HAProxy 2.6 accepts ACL writes on a level user socket (as the README says)', async () => {
+    const client = await HAProxy.connect({ socketFile: `${single.dir}/user.sock`, plugins: [aclPlugin()] });
+    try {
+      const user = `${single.dir}/user.sock`;
+      expect(await single.send('set server be_app/s1 weight 2', user)).toMatch(/Permission denied/);
+      const file = `${single.dir}/ips.acl`;
+      await client.acl.add(file, '172.16.0.0/12');
+      await client.acl.del(file, '172.16.0.0/12');
+      await client.acl.replace(file, ['10.1.0.0/16']);
+      expect(await single.send(`show acl ${file}`)).toMatch(/^0x[0-9a-f]+ 10\.1\.0\.0\/16\n\n$/);
+      await client.acl.clear(file);
+      expect(await single.send(`show acl ${file}`)).toBe('\n');
     } finally {
       await client.close();
     }

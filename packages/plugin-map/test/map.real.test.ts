@@ -277,8 +277,12 @@ describeWithHAProxy('plugin-map entry references on real HAProxy (1 process)', (
   let single: RealHAProxy;
   beforeAll(async () => {
     single = await startHAProxy({
-      // The same config on fixed ports; routes.map holds the key /api twice.
-      config: (context) => config({ ...context, port: (name) => (name === 'srv' ? 48134 : 48133) }),
+      // The same config on fixed ports, plus a `level user` socket; routes.map holds the key /api twice.
+      config: (context) =>
+        config({ ...context, port: (name) => (name === 'srv' ? 48134 : 48133) }).replace(
+          'level admin\n',
+          `level admin\n  stats socket ${context.dir}/user.sock level user\n`,
+        ),
       files: { ...files, 'routes.map': '/api be_api\n/static be_app\n/api be_old\n' },
     });
   });
@@ -301,6 +305,24 @@ describeWithHAProxy('plugin-map entry references on real HAProxy (1 process)', (
         `${entries[0]!.ref} /api be_api\n${entries[1]!.ref} /static be_app\n\n`,
       );
       await expect(client.map.del(file, { ref: entries[2]!.ref })).rejects.toThrow(/Key not found/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('HAProxy 2.6 accepts map writes on a level user socket (as the README says)', async () => {
+    const client = await HAProxy.connect({ socketFile: `${single.dir}/user.sock`, plugins: [mapPlugin()] });
+    try {
+      const user = `${single.dir}/user.sock`;
+      expect(await single.send('set server be_app/s1 weight 2', user)).toMatch(/Permission denied/);
+      const file = `${single.dir}/mixed.map`;
+      await client.map.add(file, '10.0.0.2', 'two');
+      await client.map.set(file, '10.0.0.2', 'deux');
+      await client.map.del(file, '10.0.0.1');
+      expect(await single.send(`show map ${file}`)).toMatch(/^0x[0-9a-f]+ 10\.0\.0\.2 deux\n\n$/);
+      await client.map.replace(file, { '10.0.0.3': 'three' });
+      await client.map.clear(file);
+      expect(await single.send(`show map ${file}`)).toBe('\n');
     } finally {
       await client.close();
     }
