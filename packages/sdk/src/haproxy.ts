@@ -40,6 +40,14 @@ export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlu
   extends ExecutorOptions {
   /** Every HAProxy stats socket in this folder (other files and non-HAProxy sockets are skipped). */
   socketDir?: string | undefined;
+  /**
+   * With `socketDir`: what to do with a socket of the folder that accepts a connection but does not
+   * answer `show info` in time (a hung or still-starting HAProxy). `'fail'` (default): `connect`
+   * rejects with `SocketTimeoutError` naming it — leaving it out would make writes "succeed" without
+   * that process. `'skip'`: leave it out. Either way, refused sockets (stale files) and sockets that
+   * are not HAProxy are skipped; `hap.executor.skipped?.()` lists what was left out and why.
+   */
+  unresponsive?: 'fail' | 'skip' | undefined;
   /** One stats socket. */
   socketFile?: string | undefined;
   /** Explicit endpoints: `unix:///path`, `/path`, `tcp://host:port`, `host:port`, `[ipv6]:port`. */

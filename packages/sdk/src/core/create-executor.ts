@@ -1,6 +1,12 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { classifyReply, InvalidArgumentError, type ProcList, parseProc } from '@haproxyadmin/protocol';
+import {
+  classifyReply,
+  HAProxyError,
+  InvalidArgumentError,
+  type ProcList,
+  parseProc,
+} from '@haproxyadmin/protocol';
 import {
   ClientClosedError,
   NotFoundError,
@@ -33,6 +39,7 @@ import type {
   ProcessOutcome,
   ProcessRef,
   RunOptions,
+  SkippedSocket,
   Targets,
 } from './types.js';
 
@@ -312,6 +319,15 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
    * skipped. `signal` is connect's for the first scan and the client's own (aborted by `close()`)
    * afterwards: an `AbortSignal.timeout()` given to `connect` must not fail every later refresh.
    */
+  const probeTimeout = Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000);
+  const unresponsive = options.unresponsive ?? 'fail';
+  if (unresponsive !== 'fail' && unresponsive !== 'skip') {
+    throw new InvalidArgumentError("unresponsive must be 'fail' or 'skip'", {
+      argument: 'unresponsive',
+      value: unresponsive,
+    });
+  }
+  let initialSkipped: readonly SkippedSocket[] = [];
   const scanDir = async (known: ReadonlySet<string>, scanSignal: AbortSignal | undefined) => {
     const dir = resolve(options.socketDir!);
     const candidates = (await socketsIn(dir)).filter((path) => !known.has(path));
@@ -320,7 +336,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
       owned.push(transport);
       try {
         // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
-        const target = await probe(transport, true, Math.min(timeoutMs || DEFAULT_TIMEOUT, 2000), scanSignal);
+        const target = await probe(transport, true, probeTimeout, scanSignal);
         bind(target);
         return target;
       } catch (error) {
@@ -332,6 +348,11 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     });
     const targets = probed.filter((result): result is Target => !(result instanceof Error));
     const errors = probed.filter((result): result is Error => result instanceof Error);
+    const skipped: SkippedSocket[] = probed.flatMap((result, index) =>
+      result instanceof Error
+        ? [{ endpoint: `unix://${candidates[index]!}`, reason: skipReason(result), error: result }]
+        : [],
+    );
     // Not listening yet (HAProxy binds, renames, then listens) or busy starting: worth another try.
     const unanswered = errors.filter(
       (error) =>
@@ -339,7 +360,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
         error instanceof SocketTimeoutError ||
         error instanceof SocketTransportError,
     ).length;
-    return { targets, tried: candidates.length, firstError: errors[0], unanswered };
+    return { targets, tried: candidates.length, firstError: errors[0], unanswered, skipped };
   };
 
   const closeAll = async () => {
@@ -395,12 +416,25 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     if (options.socketDir !== undefined) {
       tasks.push(
         (async () => {
-          const { targets, tried, firstError } = await scanDir(new Set(), signal);
+          const { targets, tried, firstError, skipped } = await scanDir(new Set(), signal);
+          initialSkipped = skipped;
           if (targets.length === 0) {
             throw new SocketConnectionError(
-              `no HAProxy stats socket answered in this folder (${tried} socket(s) tried)`,
+              `no HAProxy stats socket answered in this folder (${tried} socket(s) tried${describeSkipped(skipped)})`,
               `unix://${resolve(options.socketDir!)}`,
               firstError ? { cause: firstError } : {},
+            );
+          }
+          // A socket that accepts but stays silent is most likely a hung or still-starting HAProxy:
+          // leaving it out would make every write "succeed" without that process.
+          const silent = skipped.filter((entry) => entry.reason === 'timeout');
+          if (silent.length > 0 && unresponsive === 'fail') {
+            const first = silent[0]!;
+            throw new SocketTimeoutError(
+              `accepted the connection but did not answer "show info" in time (a hung or still-starting HAProxy?)${silent.length > 1 ? ` — and ${silent.length - 1} more socket(s) in the folder` : ''}; pass unresponsive: 'skip' (hapctl --skip-unresponsive) to leave such sockets out`,
+              first.endpoint,
+              (first.error as SocketTimeoutError).timeout ?? probeTimeout,
+              { cause: first.error },
             );
           }
           found.push(...targets);
@@ -439,8 +473,8 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
             else await closeTarget(target);
           }
           const known = new Set(kept.map((target) => target.ref.key.slice('unix://'.length)));
-          const { targets, unanswered } = await scanDir(known, scanSignal);
-          return { targets: dedupe([...kept, ...targets]), unanswered };
+          const { targets, unanswered, skipped } = await scanDir(known, scanSignal);
+          return { targets: dedupe([...kept, ...targets]), unanswered, skipped };
         };
   const closeTarget = async (target: Target) => {
     const transport = owned.find((candidate) => candidate.endpoint === target.ref.key);
@@ -449,6 +483,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     await transport.close();
   };
   const executor = new DefaultExecutor(standalone, masters, closeAll, concurrency, rescan, watcher);
+  executor.lastSkipped = initialSkipped;
   watcher?.attach(async () => {
     const processes = await executor.refresh();
     return { processes, retry: executor.unanswered > 0 };
@@ -461,6 +496,8 @@ interface Rescanned {
   targets: Target[];
   /** New sockets that did not answer (yet): a watcher tries them again. */
   unanswered: number;
+  /** Sockets of the folder left out by the scan, with why. */
+  skipped: readonly SkippedSocket[];
 }
 
 /** A `Name: value` line of `show info`. */
@@ -537,6 +574,12 @@ class DefaultExecutor implements Executor {
   private readonly stop = new AbortController();
   /** New sockets of the last folder scan that did not answer. */
   unanswered = 0;
+  /** Sockets the last folder scan left out. */
+  lastSkipped: readonly SkippedSocket[] = [];
+
+  skipped(): readonly SkippedSocket[] {
+    return this.lastSkipped;
+  }
 
   constructor(
     private standalone: readonly Target[],
@@ -570,6 +613,7 @@ class DefaultExecutor implements Executor {
     if (scanned?.status === 'fulfilled' && scanned.value) {
       this.standalone = scanned.value.targets;
       this.unanswered = scanned.value.unanswered;
+      this.lastSkipped = scanned.value.skipped;
     }
     const failure = [scanned, ...rest].find((result) => result?.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
@@ -733,4 +777,26 @@ function select(all: readonly Target[], targets: Targets): Target[] {
   if (typeof targets === 'function') return all.filter((target) => targets(target.ref));
   const keys = new Set(targets.map((ref) => ref.key));
   return all.filter((target) => keys.has(target.ref.key));
+}
+
+/** Why a probe of a folder socket failed, for {@link SkippedSocket}. */
+function skipReason(error: Error): SkippedSocket['reason'] {
+  if (error instanceof SocketTimeoutError) return 'timeout';
+  if (error instanceof SocketConnectionError) return 'refused';
+  // A peer that answers something else (SocketApplicationError), or not a `show info`.
+  if (
+    HAProxyError.isInstance(error) &&
+    ['HAPROXY_ERR_SOCKET_APPLICATION', 'HAPROXY_ERR_PROTOCOL', 'HAPROXY_ERR_COMMAND'].includes(error.code)
+  )
+    return 'not-haproxy';
+  return 'error';
+}
+
+/** `: 2 refused, 1 timed out` for the "no socket answered" message. */
+function describeSkipped(skipped: readonly SkippedSocket[]): string {
+  const counts = new Map<string, number>();
+  for (const { reason } of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const words = { refused: 'refused', timeout: 'timed out', 'not-haproxy': 'not HAProxy', error: 'failed' };
+  const parts = [...counts].map(([reason, count]) => `${count} ${words[reason as SkippedSocket['reason']]}`);
+  return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }

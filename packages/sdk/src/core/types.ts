@@ -76,6 +76,22 @@ export interface Executor {
    * itself (`show proc`, `reload`). Optional so that custom executors need not implement it.
    */
   masters?(): readonly MasterChannel[];
+  /**
+   * The sockets of `socketDir` left out by the last folder scan (optional), each with why: refused
+   * (a stale socket file), not HAProxy, or — only with `unresponsive: 'skip'` or during a refresh —
+   * no answer in time. Lets tools warn that a process may be missing.
+   */
+  skipped?(): readonly SkippedSocket[];
+}
+
+/** A socket of `socketDir` that discovery left out. */
+export interface SkippedSocket {
+  /** `unix:///run/haproxy/3.sock`. */
+  readonly endpoint: string;
+  /** `refused` (nothing listens: a stale socket file), `timeout` (accepted, no answer in time), `not-haproxy`, `error`. */
+  readonly reason: 'refused' | 'timeout' | 'not-haproxy' | 'error';
+  /** The error the probe ended with. */
+  readonly error: Error;
 }
 
 /** A master CLI, for the commands the master runs itself. */
