@@ -166,7 +166,8 @@ class MasterSource {
         signal: options.signal,
         timeout: options.timeout ?? this.timeoutMs,
         oneshot: options.oneshot,
-        idempotent: false,
+        // Reads such as `show proc` may be retried on a broken connection; `reload` never is.
+        idempotent: options.idempotent === true,
       });
       return reply.text;
     },

@@ -103,7 +103,14 @@ export interface MasterChannel {
    * `oneshot`, a dedicated connection is used and read until the master closes it: `reload` of 2.6
    * answers nothing (`''`) and closes, 2.7+ answers `Success=1|0…` then closes.
    */
-  send(line: string, options?: CallOptions & { oneshot?: boolean | undefined }): Promise<string>;
+  send(
+    line: string,
+    options?: CallOptions & {
+      oneshot?: boolean | undefined;
+      /** A read (`show proc`): may be sent again when the connection broke before the reply. Default false. */
+      idempotent?: boolean | undefined;
+    },
+  ): Promise<string>;
   /** Read `show proc` again now and replace the worker list (after a reload). */
   refresh(options?: CallOptions): Promise<void>;
 }

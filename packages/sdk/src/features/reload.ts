@@ -114,7 +114,7 @@ function validate(options: ReloadOptions): { timeout: number; poll: number } {
 }
 
 async function showProc(master: MasterChannel, options: CallOptions): Promise<ProcList> {
-  return parseProc(await master.send('show proc', options));
+  return parseProc(await master.send('show proc', { ...options, idempotent: true }));
 }
 
 /**
