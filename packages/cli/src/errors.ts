@@ -38,14 +38,29 @@ export class UsageError extends Error {
   }
 }
 
-/** A lookup the CLI does itself (e.g. a server name matching nothing). Exit code 3. */
+/**
+ * A lookup the CLI does itself (e.g. a server name matching nothing). Exit code 3; printed and
+ * serialised like the SDK's `NotFoundError` (`NotFoundError: …`, `code: HAPROXY_ERR_NOT_FOUND`,
+ * `kind`, `lookup`).
+ */
 export class CliNotFoundError extends Error {
   override name = 'NotFoundError';
+  readonly code = 'HAPROXY_ERR_NOT_FOUND';
+  /** What kind of object was looked up (`frontend`, `backend`, `server`). */
+  readonly kind: string;
+  /** The name looked up. */
+  readonly lookup: string;
+  /** Default message: `kind "lookup" not found`. */
+  constructor(kind: string, lookup: string, message = `${kind} ${JSON.stringify(lookup)} not found`) {
+    super(message);
+    this.kind = kind;
+    this.lookup = lookup;
+  }
 }
 
 /** A typed error's `code`, or undefined. */
 function codeOf(error: unknown): string | undefined {
-  if (HAProxyError.isInstance(error)) return error.code;
+  if (HAProxyError.isInstance(error) || error instanceof CliNotFoundError) return error.code;
   return undefined;
 }
 
@@ -69,7 +84,6 @@ const REFUSED = new Set([
 /** The exit code for an error. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;
-  if (error instanceof CliNotFoundError) return ExitCode.notFound;
   const code = codeOf(error);
   if (code === undefined) return ExitCode.error;
   if (code === 'HAPROXY_ERR_INVALID_ARG') return ExitCode.usage;
@@ -91,7 +105,7 @@ export function exitCodeFor(error: unknown): ExitCode {
 export function oneLine(error: unknown): string {
   if (error instanceof Error) {
     const message = error.message.replace(/\s*\n\s*/g, ' ').trim();
-    if (error instanceof UsageError || error instanceof CliNotFoundError) return message;
+    if (error instanceof UsageError) return message;
     return `${error.name}: ${message}`;
   }
   return String(error).replace(/\s*\n\s*/g, ' ');

@@ -267,7 +267,8 @@ const state: CommandSpec = {
   async run(context) {
     const [server] = await resolveServers(context, context.args[0]);
     const entries = await server!.state();
-    if (entries.length === 0) throw new CliNotFoundError(`server ${key(server!)} not found`);
+    if (entries.length === 0)
+      throw new CliNotFoundError('server', key(server!), `server ${key(server!)} not found`);
     if (context.json) {
       context.printJson(
         entries.map(({ process, state: entry }) => ({

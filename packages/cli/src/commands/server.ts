@@ -18,7 +18,12 @@ export async function resolveServers(context: Context, spec: string | undefined)
       throw new UsageError('give either a server or --all, not both', context.command.name);
     if (backend === undefined) throw new UsageError('--all needs --backend B', context.command.name);
     const servers = await hap.servers({ backend });
-    if (servers.length === 0) throw new CliNotFoundError(`backend ${JSON.stringify(backend)} has no servers`);
+    if (servers.length === 0)
+      throw new CliNotFoundError(
+        'server',
+        `${backend}/*`,
+        `backend ${JSON.stringify(backend)} has no servers`,
+      );
     return servers;
   }
   if (spec === undefined)
@@ -37,6 +42,8 @@ export async function resolveServers(context: Context, spec: string | undefined)
   const servers = await hap.server(name, backend === undefined ? undefined : { backend });
   if (servers.length === 0) {
     throw new CliNotFoundError(
+      'server',
+      backend ? `${backend}/${name}` : name,
       `server ${JSON.stringify(name)} not found${backend ? ` in backend ${backend}` : ''}`,
     );
   }

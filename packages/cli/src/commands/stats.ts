@@ -291,14 +291,14 @@ function listCommand(kind: StatObject['kind']): CommandSpec {
       const backend = context.options.backend;
       if (backend !== undefined) {
         if (!view.backends.some((object) => object.name === backend)) {
-          throw new CliNotFoundError(`backend ${JSON.stringify(backend)} not found`);
+          throw new CliNotFoundError('backend', backend);
         }
         objects = objects.filter((object) => object.backend === backend);
       }
       const name = context.args[0];
       if (name !== undefined) {
         objects = objects.filter((object) => object.name === name || serverKey(object) === name);
-        if (objects.length === 0) throw new CliNotFoundError(`${kind} ${JSON.stringify(name)} not found`);
+        if (objects.length === 0) throw new CliNotFoundError(kind, name);
       }
       if (context.json) {
         context.printJson(objects.map((object) => objectJson(object, context.perProcess)));
