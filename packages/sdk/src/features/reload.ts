@@ -203,7 +203,7 @@ async function reloadOnce(executor: Executor, options: ReloadOptions): Promise<R
       if (success?.[1] === '0' || (counted && failed !== undefined && failed > beforeFailed)) {
         await master.refresh({ signal }).catch(() => {});
         throw new ReloadFailedError(
-          `reload refused by ${master.endpoint}: the new configuration did not load (failed reloads: ${failed ?? '?'}); the previous workers (${current.join(', ') || 'none'}) keep serving${output ? `\n${output}` : ''}`,
+          `reload refused by ${master.endpoint}: the new configuration did not load (failed reloads: ${failed ?? '?'}); the previous workers (${current.join(', ') || 'none'}) keep serving${output ? `\n${output}` : ' (this HAProxy does not say why: 2.7+ returns the startup logs; run `haproxy -c -f <config>` to see the errors)'}`,
           { master: master.endpoint, failedReloads: failed, reloads, workers: current, output },
         );
       }
