@@ -82,8 +82,25 @@ export interface ParsedArgs {
   present: string[];
 }
 
-/** Parse argv (without `node` and the script). Unknown options are a usage error. */
+/** `-1`, `-5%`, `-0.5`: a negative number, never an option (no option is a digit). */
+const NEGATIVE_NUMBER = /^-\d+(?:\.\d+)?%?$/;
+/** Stands for a negative number while parseArgs runs (it would read `-1` as the short option `1`). */
+const NEGATIVE_MARK = '\u0000negative:';
+
+/**
+ * Parse argv (without `node` and the script). Unknown options are a usage error. Arguments that look
+ * like negative numbers are positionals (or option values), so `server set-weight B/S -1` gets the
+ * weight's own message rather than "Unknown option '-1'".
+ */
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  const negatives: string[] = [];
+  const args = argv.map((arg) => {
+    if (!NEGATIVE_NUMBER.test(arg)) return arg;
+    negatives.push(arg);
+    return `${NEGATIVE_MARK}${negatives.length - 1}`;
+  });
+  const restore = (value: string) =>
+    value.startsWith(NEGATIVE_MARK) ? negatives[Number(value.slice(NEGATIVE_MARK.length))]! : value;
   let parsed: ReturnType<
     typeof parseArgs<{
       args: string[];
@@ -95,7 +112,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   >;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       options: { ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS },
       allowPositionals: true,
       strict: true,
@@ -107,7 +124,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     throw new UsageError(message);
   }
   const present = parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
-  return { options: parsed.values as ParsedOptions, positionals: parsed.positionals, present };
+  const options: Record<string, unknown> = { ...parsed.values };
+  for (const [name, value] of Object.entries(options)) {
+    if (typeof value === 'string') options[name] = restore(value);
+    else if (Array.isArray(value)) options[name] = value.map((item: string) => restore(item));
+  }
+  return { options: options as ParsedOptions, positionals: parsed.positionals.map(restore), present };
 }
 
 /** Refuse command-specific options a command does not take. */
