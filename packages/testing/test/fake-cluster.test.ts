@@ -18,6 +18,25 @@ afterEach(async () => {
 });
 
 describe('createFakeCluster', () => {
+  test('pattern entry references differ per process (separate heaps), as on real HAProxy', async () => {
+    cluster = await createFakeCluster({
+      processes: 3,
+      config: 'frontend fe\n    acl denied path -f ${dir}/deny.acl\n    http-request deny if denied\n',
+      files: { 'deny.acl': '/admin\n/private\n' },
+    });
+    const refs = await Promise.all(
+      cluster.processes.map(async (fake) =>
+        [...(await fake.send('show acl #0')).matchAll(/^(0x[0-9a-f]+) /gm)].map((match) => match[1]),
+      ),
+    );
+    expect(refs.map((list) => list.length)).toEqual([2, 2, 2]);
+    expect(new Set(refs.flat()).size).toBe(6);
+    // A ref of process 1 means nothing to process 2.
+    expect(await cluster.processes[1]!.send(`del acl ${cluster.socketDir}/deny.acl #${refs[0]![0]}`)).toMatch(
+      /Key not found/,
+    );
+  });
+
   test('N processes in one folder, each with its own pid, state and counters', async () => {
     cluster = await createFakeCluster({ processes: 4, config: CONFIG });
     expect(

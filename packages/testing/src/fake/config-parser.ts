@@ -22,6 +22,11 @@ export interface ParseConfigOptions {
   files?: Record<string, string>;
   /** Clock ms at start. */
   now: number;
+  /**
+   * The first pattern entry reference (a memory address in HAProxy). Default 0x55d0c0a01000; a
+   * cluster gives each process its own, as separate processes have separate heaps.
+   */
+  refBase?: number | undefined;
 }
 
 /** Thrown when the configuration cannot be understood. */
@@ -277,7 +282,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
     },
     proxies: [],
     patterns: [],
-    nextRef: 0x55d0c0a01000,
+    nextRef: options.refBase ?? 0x55d0c0a01000,
   };
   const readPatternFile = (path: string): string => {
     const inline = options.files?.[path] ?? options.files?.[path.replace(`${options.dir}/`, '')];

@@ -352,6 +352,8 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       configPath,
       files: {},
       now: now(),
+      // Each process of a cluster has its own heap, hence its own entry references.
+      refBase: 0x55d0c0a01000 + (index - 1) * 0x10_0000_0000,
     });
     adjust?.(state);
     return state;
