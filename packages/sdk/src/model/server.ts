@@ -105,16 +105,17 @@ export class Server extends StatObject {
   }
 
   /**
-   * `set weight <backend>/<server> <value>`: an absolute weight 0–256, or a percentage of the
-   * initial weight (`'50%'`).
+   * `set weight <backend>/<server> <value>`: an absolute weight 0–256, or a percentage 0%–100% of
+   * the initial weight (`'50%'`). HAProxy documents relative weights as 0–100% only (2.6 takes more
+   * and silently caps the result at 256), so more is an `InvalidArgumentError`.
    */
   async setWeight(value: number | `${number}%`, options?: CallOptions): Promise<void> {
     let argument: string | number;
     if (typeof value === 'string') {
       const match = /^(\d{1,5})%$/.exec(value);
-      if (!match) {
+      if (!match || Number(match[1]) > 100) {
         throw new InvalidArgumentError(
-          `weight must be an integer 0-256 or a percentage like '50%', got ${JSON.stringify(value)}`,
+          `weight must be an integer 0-256 or a percentage 0%-100% of the initial weight like '50%', got ${JSON.stringify(value)}`,
           {
             argument: 'weight',
             value,
