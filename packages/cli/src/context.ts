@@ -145,8 +145,8 @@ export async function connectClient(sources: Sources): Promise<Client> {
   });
 }
 
-/** JSON text with bigint support and 2-space indentation. */
-export function toJson(value: unknown): string {
+/** JSON text with bigint support and 2-space indentation (`indent` 0: one line). */
+export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_key, item: unknown) => {
@@ -155,6 +155,6 @@ export function toJson(value: unknown): string {
       if (item instanceof Map) return Object.fromEntries(item);
       return item;
     },
-    2,
+    indent,
   );
 }

@@ -5,7 +5,7 @@
  * `q`, Ctrl-C, SIGINT or SIGTERM.
  */
 import { parseDuration } from '../args.js';
-import type { CommandSpec, Context } from '../context.js';
+import { type CommandSpec, type Context, toJson } from '../context.js';
 import { oneLine } from '../errors.js';
 import { count, status as statusCell } from '../format.js';
 import { stripAnsi } from '../io.js';
@@ -30,10 +30,28 @@ function weightText(object: StatObject): string {
   return object.inconsistent.includes('weight') ? 'MIXED' : count(object.stats.weight ?? null);
 }
 
+/** A change of status or weight, as `watch --json` prints it. */
+export interface WatchChange {
+  time: string;
+  kind: StatObject['kind'];
+  /** The name (`backend/server` for a server). */
+  name: string;
+  status?: { from: string; to: string };
+  weight?: { from: number | 'MIXED' | null; to: number | 'MIXED' | null };
+}
+
+/** A weight as JSON: the number, `MIXED`, or null. */
+function weightJson(text: string): number | 'MIXED' | null {
+  if (text === 'MIXED') return text;
+  return text === '-' || text === '' ? null : Number(text);
+}
+
 /** Remembers what each object looked like, to highlight and list what changed. */
 export class ChangeTracker {
   private readonly seen = new Map<string, Tracked>();
   readonly events: string[] = [];
+  /** The same changes as `events`, structured, newest first. */
+  readonly changes: WatchChange[] = [];
   tick = 0;
 
   observe(view: StatsView, now: Date): void {
@@ -46,10 +64,19 @@ export class ChangeTracker {
       const before = this.seen.get(key);
       if (before && (before.status !== status || before.weight !== weight)) {
         const parts: string[] = [];
-        if (before.status !== status) parts.push(`${before.status} → ${status}`);
-        if (before.weight !== weight) parts.push(`weight ${before.weight} → ${weight}`);
+        const change: WatchChange = { time: now.toISOString(), kind: object.kind, name: label };
+        if (before.status !== status) {
+          parts.push(`${before.status} → ${status}`);
+          change.status = { from: before.status, to: status };
+        }
+        if (before.weight !== weight) {
+          parts.push(`weight ${before.weight} → ${weight}`);
+          change.weight = { from: weightJson(before.weight), to: weightJson(weight) };
+        }
         this.events.unshift(`${time} ${object.kind} ${label}: ${parts.join(', ')}`);
         this.events.length = Math.min(this.events.length, MAX_EVENTS);
+        this.changes.unshift(change);
+        this.changes.length = Math.min(this.changes.length, MAX_EVENTS);
         this.seen.set(key, { status, weight, changedAt: this.tick });
       } else if (!before) {
         this.seen.set(key, { status, weight, changedAt: Number.NEGATIVE_INFINITY });
@@ -163,6 +190,45 @@ export function renderFrame(
     : lines.map((line) => (stripAnsi(line).length > width ? truncate(line, width) : line));
 }
 
+/** The stats each section shows (the table columns), by section. */
+const FRAME_FIELDS = {
+  frontend: ['scur', 'rate', 'req_rate', 'stot', 'req_tot'],
+  backend: ['act', 'scur', 'rate', 'stot', 'lbtot'],
+  server: ['scur', 'rate', 'stot', 'check_status'],
+} as const;
+
+/**
+ * One frame as JSON (`watch --json`): the same data as the text frame — every frontend, backend and
+ * server with its status and the columns shown, and the recent changes (newest first).
+ */
+export function frameJson(
+  view: StatsView,
+  tracker: ChangeTracker,
+  info: { version: string; interval: number; error?: string | undefined; now: Date },
+): Record<string, unknown> {
+  const row = (object: StatObject) => {
+    const out: Record<string, unknown> = {};
+    if (object.kind === 'server') out.backend = object.backend ?? null;
+    out.name = object.name;
+    out.status = statusOf(object);
+    if (object.kind === 'server') out.weight = weightJson(weightText(object));
+    for (const field of FRAME_FIELDS[object.kind]) out[field] = object.stats[field] ?? null;
+    out.processes = object.perProcess.length;
+    return out;
+  };
+  return {
+    time: info.now.toISOString(),
+    version: info.version,
+    processes: view.processes.length,
+    intervalMs: info.interval,
+    ...(info.error ? { error: info.error } : {}),
+    frontends: view.frontends.map(row),
+    backends: view.backends.map(row),
+    servers: view.servers.map(row),
+    changes: tracker.changes,
+  };
+}
+
 async function version(hap: Client): Promise<string> {
   try {
     return await hap.version();
@@ -174,9 +240,9 @@ async function version(hap: Client): Promise<string> {
 export const watchCommand: CommandSpec = {
   name: 'watch',
   summary: 'live top-like view of frontends, backends and servers (rates, sessions, status changes)',
-  usage: ['watch [--interval 2s] [--once]'],
+  usage: ['watch [--interval 2s] [--once] [--json]'],
   details:
-    'Refreshes from one snapshot per tick (one stats dump per process). Changes of status or weight are highlighted and listed. Keys: q or Ctrl-C to quit.',
+    'Refreshes from one snapshot per tick (one stats dump per process). Changes of status or weight are highlighted and listed. Keys: q or Ctrl-C to quit. With --json: the frame as JSON (frontends, backends, servers, changes) — one object with --once, else one line per tick.',
   options: ['interval', 'once'],
   args: [0, 0],
   connects: true,
@@ -190,28 +256,26 @@ export const watchCommand: CommandSpec = {
     const hapVersion = await version(hap);
     tracker.observe(first, new Date());
     if (context.options.once) {
-      for (const line of renderFrame(context, first, tracker, {
-        version: hapVersion,
-        interval,
-        now: new Date(),
-      }))
-        context.print(line);
+      const info = { version: hapVersion, interval, now: new Date() };
+      if (context.json) context.printJson(frameJson(first, tracker, info));
+      else for (const line of renderFrame(context, first, tracker, info)) context.print(line);
       return 0;
     }
 
     const out = context.io.stdout;
-    const tty = out.isTTY === true;
+    // JSON lines are never drawn as a screen, even on a terminal.
+    const tty = out.isTTY === true && !context.json;
     const stop = new AbortController();
     const cleanups: Array<() => void> = [];
     let view = first;
     let error: string | undefined;
     const draw = () => {
-      const lines = renderFrame(context, view, tracker, {
-        version: hapVersion,
-        interval,
-        error,
-        now: new Date(),
-      });
+      const info = { version: hapVersion, interval, error, now: new Date() };
+      if (context.json) {
+        out.write(`${toJson(frameJson(view, tracker, info), 0)}\n`);
+        return;
+      }
+      const lines = renderFrame(context, view, tracker, info);
       if (tty) {
         const rows = out.rows ?? 24;
         const shown = lines.slice(0, rows - 1);
