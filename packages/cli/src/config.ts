@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParsedOptions, parseDuration } from './args.js';
 import { UsageError } from './errors.js';
+import { closest } from './help.js';
 import type { CliIo } from './io.js';
 
 /** The sources and settings passed to `HAProxy.connect`. */
@@ -30,6 +31,31 @@ interface ConfigFile {
   endpoints?: unknown;
   master?: unknown;
   timeout?: unknown;
+}
+
+/** The keys a config file may have (`socketFile` is an alias of `socket`). */
+const CONFIG_KEYS: readonly string[] = [
+  'socketDir',
+  'socket',
+  'socketFile',
+  'endpoints',
+  'master',
+  'timeout',
+];
+
+/**
+ * A warning on stderr for each key hapctl does not know (a typo such as `sockeDir` would otherwise be
+ * ignored silently, leaving "no HAProxy to talk to"), with the closest known key when one is close.
+ * `$schema` and other `$` keys are left alone.
+ */
+function warnUnknownKeys(file: ConfigFile, path: string, io: CliIo): void {
+  for (const key of Object.keys(file)) {
+    if (CONFIG_KEYS.includes(key) || key.startsWith('$')) continue;
+    const hint = closest(key, CONFIG_KEYS);
+    io.stderr.write(
+      `hapctl: warning: config file ${path}: unknown key ${JSON.stringify(key)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}\n`,
+    );
+  }
 }
 
 function readConfigFile(path: string, explicit: boolean): ConfigFile {
@@ -68,6 +94,7 @@ export function resolveSources(options: ParsedOptions, io: CliIo): Sources {
     ? readConfigFile(configPath, options.config !== undefined || env.HAPCTL_CONFIG !== undefined)
     : {};
   const fileName = configPath ?? 'config';
+  warnUnknownKeys(file, fileName, io);
 
   const flagGiven =
     options['socket-dir'] !== undefined ||

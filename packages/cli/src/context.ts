@@ -41,6 +41,7 @@ export class Context {
   private client: Client | undefined;
   /** Set when a write to stdout failed because its reader is gone. */
   private stdoutClosed = false;
+  private resolved: Sources | undefined;
   /** Injected client (demo, tests). */
   private readonly provided: Client | undefined;
 
@@ -74,12 +75,17 @@ export class Context {
     return this.provided !== undefined;
   }
 
+  /** Where HAProxy is (flags, env, config file), resolved once: config warnings are printed once. */
+  sources(): Sources {
+    this.resolved ??= resolveSources(this.options, this.io);
+    return this.resolved;
+  }
+
   /** Connect on first use (sources from flags, env, config file). */
   async hap(): Promise<Client> {
     if (this.provided) return this.provided;
     if (this.client) return this.client;
-    const sources = resolveSources(this.options, this.io);
-    this.client = await connectClient(sources);
+    this.client = await connectClient(this.sources());
     return this.client;
   }
 

@@ -2,7 +2,6 @@
  * Runtime API extras: `reload` (master CLI), stick tables (`tables`, `table`, `table set`,
  * `table clear`), `sessions` / `session shutdown`, `resolvers`, `ssl certs`.
  */
-import { resolveSources } from '../config.js';
 import { confirm } from '../confirm.js';
 import type { CommandSpec, Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -68,7 +67,7 @@ const reload: CommandSpec = {
   async run(context) {
     // Refuse before connecting when the sources are known and have no master CLI (an embedding
     // caller's own client is left to the SDK, which rejects with UnsupportedError: exit 6).
-    const sources = context.hasClient ? undefined : resolveSources(context.options, context.io);
+    const sources = context.hasClient ? undefined : context.sources();
     if (sources && sources.master === undefined) {
       throw new UsageError(
         'reload works through the master CLI only: pass --master SOCKET (or HAPCTL_MASTER, "master" in the config file)',
