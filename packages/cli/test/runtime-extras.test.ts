@@ -62,7 +62,9 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ ok: true, server: 'be_app/web1', drained: true, remainingSessions: 0 });
-    expect(json.elapsedMs).toBeGreaterThanOrEqual(800);
+    // The CLI's own clock starts after its start-up, which a loaded machine makes long: it only
+    // has to show that it waited (the sessions ended 900 ms after the timers were set, above).
+    expect(json.elapsedMs).toBeGreaterThan(0);
     // No progress drawn into a pipe.
     expect(result.stderr).toBe('');
     const state = await cli('server', 'state', 'be_app/web1', '--json');
