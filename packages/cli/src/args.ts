@@ -19,6 +19,7 @@ export const GLOBAL_OPTIONS = {
   endpoint: { type: 'string', multiple: true },
   master: { type: 'string' },
   timeout: { type: 'string' },
+  'skip-unresponsive': { type: 'boolean' },
 } as const;
 
 /** Options only some commands accept (see each command's `options`). */
@@ -56,6 +57,7 @@ export interface ParsedOptions {
   endpoint?: string[] | undefined;
   master?: string | undefined;
   timeout?: string | undefined;
+  'skip-unresponsive'?: boolean | undefined;
   'per-process'?: boolean | undefined;
   backend?: string | undefined;
   yes?: boolean | undefined;

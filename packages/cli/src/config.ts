@@ -20,6 +20,8 @@ export interface Sources {
   endpoints?: string[] | undefined;
   master?: string | undefined;
   timeout?: number | undefined;
+  /** Leave out folder sockets that accept but do not answer (SDK `unresponsive: 'skip'`). */
+  skipUnresponsive?: boolean | undefined;
   /** Where each value came from, for `--debug` and error messages. */
   origin: string;
 }
@@ -41,6 +43,7 @@ const CONFIG_KEYS: readonly string[] = [
   'endpoints',
   'master',
   'timeout',
+  'skipUnresponsive',
 ];
 
 /**
@@ -148,6 +151,17 @@ export function resolveSources(options: ParsedOptions, io: CliIo): Sources {
     (env.HAPCTL_TIMEOUT || undefined) ??
     (file.timeout === undefined ? undefined : String(file.timeout as string | number));
   if (timeoutText !== undefined) sources.timeout = parseDuration(timeoutText, '--timeout', 'ms');
+  const skipFile = (file as { skipUnresponsive?: unknown }).skipUnresponsive;
+  if (skipFile !== undefined && typeof skipFile !== 'boolean') {
+    throw new UsageError(`config file ${fileName}: "skipUnresponsive" must be true or false`);
+  }
+  if (
+    options['skip-unresponsive'] === true ||
+    ['1', 'true', 'yes'].includes(env.HAPCTL_SKIP_UNRESPONSIVE ?? '') ||
+    skipFile === true
+  ) {
+    sources.skipUnresponsive = true;
+  }
 
   if (!sources.socketDir && !sources.socketFile && !sources.endpoints?.length && !sources.master) {
     throw new UsageError(

@@ -86,7 +86,26 @@ export class Context {
     if (this.provided) return this.provided;
     if (this.client) return this.client;
     this.client = await connectClient(this.sources());
+    this.warnSkipped(this.client);
     return this.client;
+  }
+
+  /**
+   * One warning per socket of the folder that was left out and may be a missing process: nothing
+   * listens (a stale socket file) or, with `--skip-unresponsive`, no answer in time. Sockets that
+   * answer but are not HAProxy are left out silently.
+   */
+  private warnSkipped(client: Client): void {
+    for (const { endpoint, reason, error } of client.executor.skipped?.() ?? []) {
+      if (reason === 'not-haproxy') continue;
+      const why =
+        reason === 'refused'
+          ? 'nothing listens on it (a stale socket file?)'
+          : reason === 'timeout'
+            ? 'it did not answer in time (--skip-unresponsive)'
+            : error.message;
+      this.note(`${this.errStyle.yellow('hapctl: warning:')} left out ${endpoint}: ${why}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -148,6 +167,7 @@ export async function connectClient(sources: Sources): Promise<Client> {
     endpoints: sources.endpoints,
     master: sources.master,
     timeout: sources.timeout,
+    unresponsive: sources.skipUnresponsive ? 'skip' : 'fail',
   });
 }
 

@@ -19,8 +19,10 @@ const SOURCES = `Where HAProxy is (like HAProxy.connect; flags > env > config fi
   --endpoint URL       unix:///path or tcp://host:port (repeat)   env HAPCTL_ENDPOINTS (comma-separated)
   --master SOCKET      master CLI: every worker, current and old  env HAPCTL_MASTER
   --timeout MS         per-call time budget (ms, or 2s)           env HAPCTL_TIMEOUT
+  --skip-unresponsive  leave out folder sockets that accept but do not answer (default: fail)
+                                                                  env HAPCTL_SKIP_UNRESPONSIVE=1
   --config FILE        JSON config (default ~/.config/hapctl/config.json):
-                       {"socketDir", "socket", "endpoints", "master", "timeout"}`;
+                       {"socketDir", "socket", "endpoints", "master", "timeout", "skipUnresponsive"}`;
 
 const COMMON = `Output and behaviour:
   --json               machine-readable output (stable shapes, see the README)

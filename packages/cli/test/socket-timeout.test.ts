@@ -27,12 +27,20 @@ describe('--timeout and a folder of silent sockets', () => {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   });
 
-  it('exit 5, one line saying how many sockets timed out', async () => {
+  it('exit 5, one line naming a silent socket, the time it had, how many more, and the way out', async () => {
     const io = captureIo();
     expect(await run(['servers', '--timeout', '50', '--socket-dir', dir], io)).toBe(5);
     const lines = io.err().trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^hapctl: Socket\w+Error: /);
-    expect(lines[0]).toContain('3 timed out');
+    expect(lines[0]).toMatch(/^hapctl: SocketTimeoutError: unix:\/\/.*a\.sock: /);
+    expect(lines[0]).toContain('did not answer "show info" within 50 ms');
+    expect(lines[0]).toContain('and 2 more socket(s)');
+    expect(lines[0]).toContain('--skip-unresponsive');
+  });
+
+  it('--skip-unresponsive: all three left out, so no HAProxy answered (exit 5, "3 timed out after 50 ms")', async () => {
+    const io = captureIo();
+    expect(await run(['servers', '--timeout', '50', '--skip-unresponsive', '--socket-dir', dir], io)).toBe(5);
+    expect(io.err()).toContain('3 timed out after 50 ms');
   });
 });

@@ -419,23 +419,24 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
         (async () => {
           const { targets, tried, firstError, skipped } = await scanDir(new Set(), signal);
           initialSkipped = skipped;
-          if (targets.length === 0) {
-            throw new SocketConnectionError(
-              `no HAProxy stats socket answered in this folder (${tried} socket(s) tried${describeSkipped(skipped)})`,
-              `unix://${resolve(options.socketDir!)}`,
-              firstError ? { cause: firstError } : {},
-            );
-          }
           // A socket that accepts but stays silent is most likely a hung or still-starting HAProxy:
           // leaving it out would make every write "succeed" without that process.
           const silent = skipped.filter((entry) => entry.reason === 'timeout');
           if (silent.length > 0 && unresponsive === 'fail') {
             const first = silent[0]!;
+            const ms = (first.error as SocketTimeoutError).timeout ?? probeTimeout;
             throw new SocketTimeoutError(
-              `accepted the connection but did not answer "show info" in time (a hung or still-starting HAProxy?)${silent.length > 1 ? ` — and ${silent.length - 1} more socket(s) in the folder` : ''}; pass unresponsive: 'skip' (hapctl --skip-unresponsive) to leave such sockets out`,
+              `accepted the connection but did not answer "show info" within ${ms} ms (a hung or still-starting HAProxy?)${silent.length > 1 ? ` — and ${silent.length - 1} more socket(s) in the folder` : ''}; pass unresponsive: 'skip' (hapctl --skip-unresponsive) to leave such sockets out`,
               first.endpoint,
-              (first.error as SocketTimeoutError).timeout ?? probeTimeout,
+              ms,
               { cause: first.error },
+            );
+          }
+          if (targets.length === 0) {
+            throw new SocketConnectionError(
+              `no HAProxy stats socket answered in this folder (${tried} socket(s) tried${describeSkipped(skipped, probeTimeout)})`,
+              `unix://${resolve(options.socketDir!)}`,
+              firstError ? { cause: firstError } : {},
             );
           }
           found.push(...targets);
@@ -794,10 +795,15 @@ function skipReason(error: Error): SkippedSocket['reason'] {
 }
 
 /** `: 2 refused, 1 timed out` for the "no socket answered" message. */
-function describeSkipped(skipped: readonly SkippedSocket[]): string {
+function describeSkipped(skipped: readonly SkippedSocket[], timeoutMs: number): string {
   const counts = new Map<string, number>();
   for (const { reason } of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  const words = { refused: 'refused', timeout: 'timed out', 'not-haproxy': 'not HAProxy', error: 'failed' };
+  const words = {
+    refused: 'refused',
+    timeout: `timed out after ${timeoutMs} ms`,
+    'not-haproxy': 'not HAProxy',
+    error: 'failed',
+  };
   const parts = [...counts].map(([reason, count]) => `${count} ${words[reason as SkippedSocket['reason']]}`);
   return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }
