@@ -309,6 +309,13 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     expect(text.stdout).not.toMatch(/^bob/m);
     const perProcess = await cli('table', 'st_users', 'alice', '--per-process');
     expect(perProcess.stdout.match(/^alice\s/gm)).toHaveLength(2);
+    // --filter applies to the values shown: alice's gpc0 is 2 on each process, 4 summed.
+    const merged = await cli('table', 'st_users', '--filter', 'data.gpc0 ge 3');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/^alice\s/m);
+    const eachProcess = await cli('table', 'st_users', '--filter', 'data.gpc0 ge 3', '--per-process');
+    expect(eachProcess.code, eachProcess.stderr).toBe(0);
+    expect(eachProcess.stdout).not.toMatch(/^alice\s/m);
 
     expect((await cli('table', 'st_users', '--filter', 'gpc0 > 1')).code).toBe(2);
     expect((await cli('table', 'set', 'st_users', 'alice', 'gpc0')).code).toBe(2);

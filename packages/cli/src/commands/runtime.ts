@@ -45,7 +45,11 @@ function selectorFrom(context: Context, key: string | undefined): TableSelector 
     throw new UsageError('give either a KEY or --filter, not both', context.command.name);
   if (filters.length > 4) throw new UsageError('at most 4 --filter (HAProxy limit)', context.command.name);
   if (key !== undefined) return { key };
-  if (filters.length > 0) return { filter: filters };
+  // The merged view filters the merged (summed) values, as shown; --per-process each copy, by HAProxy.
+  if (filters.length > 0)
+    return context.command.name === 'table' && !context.perProcess
+      ? { filter: filters, filterOn: 'merged' }
+      : { filter: filters };
   return undefined;
 }
 
@@ -167,7 +171,8 @@ const table: CommandSpec = {
   usage: ['table NAME [KEY] [--filter "data.TYPE OP VALUE"]… [--per-process]'],
   details:
     'Counters and rates are summed over the processes holding the key; --per-process shows each copy.\n' +
-    'OP: eq, ne, le, ge, lt, gt (up to 4 --filter, all must match). See also: table set, table clear.',
+    'OP: eq, ne, le, ge, lt, gt (up to 4 --filter, all must match). --filter applies to the values shown:\n' +
+    'the sums, or with --per-process each process\'s own (HAProxy filters). See also: table set, table clear.',
   options: ['filter', 'per-process'],
   args: [1, 2],
   connects: true,
@@ -261,7 +266,8 @@ const tableClear: CommandSpec = {
   destructive: true,
   summary: 'remove entries of a stick table on every process (asks first; --yes)',
   usage: ['table clear NAME [KEY] [--filter "data.TYPE OP VALUE"]… [--yes]'],
-  details: 'Without KEY or --filter every entry not in use is removed.',
+  details:
+    "Without KEY or --filter every entry not in use is removed. --filter is applied by HAProxy to each process's own values (not to the sums `table` shows).",
   options: ['filter', 'yes'],
   args: [1, 2],
   connects: true,
