@@ -246,6 +246,7 @@ function parseStickTable(name: string, words: string[]): StickTableState {
         i++;
         break;
       case 'len':
+        table.keyLen = Number.parseInt(next, 10);
         i++;
         break;
       default:

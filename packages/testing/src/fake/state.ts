@@ -192,8 +192,13 @@ export interface PatternRefState {
 
 /** A stick-table entry. */
 export interface TableEntry {
+  /**
+   * The key as the table stores it: dotted IPv4, canonical IPv6, decimal integer, or for string
+   * tables the bytes (one char per byte, cut to the key length).
+   */
   key: string;
-  data: Record<string, number>;
+  /** Stored values by column (`gpc0`, `http_req_rate`, `gpc1_rate` …), wrapped to their C type. */
+  data: Record<string, bigint>;
   /** Clock ms when it expires. */
   expire: number;
 }
@@ -206,6 +211,8 @@ export interface StickTableState {
   /** Expiry in ms. */
   expire: number;
   store: string[];
+  /** The `len` of a string or binary table, when given. */
+  keyLen?: number;
   entries: TableEntry[];
 }
 
