@@ -73,3 +73,48 @@ export const CONFORMANCE_FILES: Record<string, string> = {
   'ips.acl': '10.0.0.0/8\n192.168.1.1\n',
   'routes.map': '/api be_api\n/static be_app\n/tcp be_tcp\n',
 };
+
+/**
+ * The stick-table lab: a table of each key type (`ip`, `ipv6`, `integer`, `string` with and without
+ * `len`, `binary`) and one with array stores, all without `expire` so `exp=0` is exact.
+ */
+export const CONFORMANCE_TABLES_CONFIG = `global
+    stats socket \${dir}/admin.sock mode 600 level admin
+    stats socket \${dir}/oper.sock mode 600 level operator
+    stats socket \${dir}/user.sock mode 600 level user
+    stats timeout 2m
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+
+frontend fe_tables
+    bind 127.0.0.1:\${port:fe_tables}
+    http-request return status 200
+
+backend st_ip
+    stick-table type ip size 1k store gpc0,http_req_cnt,server_id,bytes_in_cnt
+
+backend st_ipv6
+    stick-table type ipv6 size 1k store gpc0
+
+backend st_int
+    stick-table type integer size 1k store gpc0,gpt0,conn_rate(10s),bytes_out_cnt
+
+backend st_str8
+    stick-table type string len 8 size 1k store gpc0
+
+backend st_str
+    stick-table type string size 1k store gpc0
+
+backend st_bin
+    stick-table type binary size 1k store gpc0
+
+backend st_arr
+    stick-table type string size 1k store gpc(3),gpt(2),gpc_rate(2,10s),server_key
+
+backend st_sname
+    stick-table type string size 1k store server_name,gpc1,http_req_rate(1m)
+`;

@@ -9,7 +9,7 @@ import { CONFORMANCE_EXPECTED } from './expected.js';
 import { type ConformanceStart, type ConformanceTarget, runScript } from './runner.js';
 import { CONFORMANCE_SCRIPTS, type ConformanceScript } from './scripts.js';
 
-export { CONFORMANCE_CONFIG, CONFORMANCE_FILES } from './config.js';
+export { CONFORMANCE_CONFIG, CONFORMANCE_FILES, CONFORMANCE_TABLES_CONFIG } from './config.js';
 export { CONFORMANCE_EXPECTED } from './expected.js';
 export { type Normalizer, normalize } from './normalize.js';
 export {
@@ -36,8 +36,8 @@ export interface RuntimeApiConformanceOptions {
 }
 
 /**
- * Define one vitest test per conformance script: start a target from {@link CONFORMANCE_CONFIG}, run the
- * script, and expect the normalised answers to equal those of a real HAProxy 2.6.12 byte for byte.
+ * Define one vitest test per conformance script: start a target from {@link CONFORMANCE_CONFIG} (or the
+ * script's own `config`), run the script, and expect the normalised answers to equal those of a real HAProxy 2.6.12 byte for byte.
  */
 export function describeRuntimeApiConformance(options: RuntimeApiConformanceOptions): void {
   describe(`Runtime API conformance: ${options.name}`, () => {
@@ -51,8 +51,8 @@ export function describeRuntimeApiConformance(options: RuntimeApiConformanceOpti
     );
     for (const script of scripts) {
       test(script.name, async () => {
-        const target = await options.start(CONFORMANCE_CONFIG, {
-          files: CONFORMANCE_FILES,
+        const target = await options.start(script.config ?? CONFORMANCE_CONFIG, {
+          files: script.files ?? CONFORMANCE_FILES,
           master: script.master === true,
         });
         open.add(target);
