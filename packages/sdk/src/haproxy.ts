@@ -113,7 +113,7 @@ export class HAProxy {
     const executor = options.executor ?? (await createExecutor(options));
     const hap = new HAProxy(executor, options);
     try {
-      installPlugins(hap, options.plugins ?? []);
+      installPlugins(hap, options.plugins ?? [], (run) => hap.#outsideModel(run));
     } catch (error) {
       if (!options.executor) await executor.close();
       throw error;
@@ -126,7 +126,20 @@ export class HAProxy {
    * Use `serializeCommand()` to build lines from untrusted input.
    */
   command(line: string, options?: CallOptions): Promise<ProcessOutcome<string>[]> {
-    return this.executor.run(line, { ...options, targets: 'current' });
+    return this.#outsideModel(() => this.executor.run(line, { ...options, targets: 'current' }));
+  }
+
+  /**
+   * Run a command the object model did not build: it may be a write, so a read issued after it
+   * must not join a dump sent before it (dumps in flight are invalidated at start and at the end).
+   */
+  async #outsideModel<R>(run: () => Promise<R>): Promise<R> {
+    this.#model?.context.invalidateDumps();
+    try {
+      return await run();
+    } finally {
+      this.#model?.context.invalidateDumps();
+    }
   }
 
   /**
@@ -141,7 +154,7 @@ export class HAProxy {
     command: Command<A, R, O>,
     ...args: ArgsWithOptions<A, O>
   ): Promise<R> {
-    return executeCommand(this.executor, command, args);
+    return this.#outsideModel(() => executeCommand(this.executor, command, args));
   }
 
   // ---- Object model (issue #5): every read is served from one coalesced dump per process. ----

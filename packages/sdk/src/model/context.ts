@@ -64,6 +64,15 @@ export class ModelContext {
   }
 
   /**
+   * A command the model did not build (`hap.command()`, a plugin command) starts or ends: dumps in
+   * flight may not reflect it, so no later read joins them.
+   */
+  invalidateDumps(): void {
+    this.stats.invalidate();
+    this.info.invalidate();
+  }
+
+  /**
    * Send writes (each to its targets, all concurrently) and resolve when every process applied
    * them; otherwise reject with the `AggregateProcessError` of `settle()`. Replies that `check`
    * refuses count as failures. Dumps in flight are invalidated at start and at completion.

@@ -70,10 +70,15 @@ export function checkPlugins(target: object, plugins: readonly AnyPlugin[]): voi
   }
 }
 
-function bind(executor: Executor, plugin: AnyPlugin): object {
+/** Runs a plugin command (e.g. so that the object model knows a command it did not build ran). */
+export type AroundCommand = <R>(run: () => Promise<R>) => Promise<R>;
+
+const direct: AroundCommand = (run) => run();
+
+function bind(executor: Executor, plugin: AnyPlugin, around: AroundCommand): object {
   const namespace: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const [key, command] of Object.entries(plugin.commands)) {
-    const method = (...args: unknown[]) => executeCommand(executor, command, args);
+    const method = (...args: unknown[]) => around(() => executeCommand(executor, command, args));
     Object.defineProperty(method, 'name', { value: key });
     namespace[key] = method;
   }
@@ -86,11 +91,15 @@ function bind(executor: Executor, plugin: AnyPlugin): object {
  *
  * @throws {PluginConflictError}
  */
-export function installPlugins(target: { readonly executor: Executor }, plugins: readonly AnyPlugin[]): void {
+export function installPlugins(
+  target: { readonly executor: Executor },
+  plugins: readonly AnyPlugin[],
+  around: AroundCommand = direct,
+): void {
   checkPlugins(target, plugins);
   for (const plugin of plugins) {
     Object.defineProperty(target, plugin.name, {
-      value: bind(target.executor, plugin),
+      value: bind(target.executor, plugin, around),
       enumerable: true,
       writable: false,
       configurable: false,
