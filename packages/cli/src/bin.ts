@@ -15,6 +15,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
+/** Nobody reads stderr any more (`hapctl … 2>&1 | head`): warnings and errors are dropped, not thrown. */
+process.stderr.on('error', () => {});
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

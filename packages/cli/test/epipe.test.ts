@@ -56,6 +56,26 @@ describe('stdout closed early (| head)', () => {
     }
   }, 60_000);
 
+  it('stderr closed before an error is written: the command keeps its own exit code (3), no crash', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, 'servers', 'nosuch', ...source()], {
+          cwd: REPO_ROOT,
+          env: { PATH: process.env.PATH, HOME: '/nonexistent-home' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        child.stderr.destroy(); // nobody reads stderr
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.on('error', reject);
+        child.on('close', (exit) => {
+          clearTimeout(timer);
+          resolve(exit);
+        });
+      });
+      expect(code).toBe(3);
+    }
+  }, 60_000);
+
   it('in-process: a stdout whose write throws EPIPE does not make the command fail', async () => {
     const io = captureIo();
     let writes = 0;
