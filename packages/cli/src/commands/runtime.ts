@@ -172,7 +172,7 @@ const table: CommandSpec = {
   details:
     'Counters and rates are summed over the processes holding the key; --per-process shows each copy.\n' +
     'OP: eq, ne, le, ge, lt, gt (up to 4 --filter, all must match). --filter applies to the values shown:\n' +
-    'the sums, or with --per-process each process\'s own (HAProxy filters). See also: table set, table clear.',
+    "the sums, or with --per-process each process's own (HAProxy filters). See also: table set, table clear.",
   options: ['filter', 'per-process'],
   args: [1, 2],
   connects: true,

@@ -470,8 +470,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
             const path = target.ref.key.startsWith('unix://')
               ? target.ref.key.slice('unix://'.length)
               : undefined;
-            const fromDir = path !== undefined && path.startsWith(`${dir}/`);
-            if (!fromDir || present.has(path)) kept.push(target);
+            if (path === undefined || !path.startsWith(`${dir}/`) || present.has(path)) kept.push(target);
             else await closeTarget(target);
           }
           const known = new Set(kept.map((target) => target.ref.key.slice('unix://'.length)));
