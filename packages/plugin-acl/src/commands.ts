@@ -1,4 +1,6 @@
 import {
+  entryRefTargets,
+  mergeSameRows,
   type AclEntry,
   type AclMatch,
   type CommandContext,
@@ -6,7 +8,6 @@ import {
   expectEmptyReply,
   forEachProcess,
   InconsistentDataError,
-  InvalidArgumentError,
   NotFoundError,
   only,
   type PatternId,
@@ -15,7 +16,6 @@ import {
   parseAclEntries,
   parseAclList,
   parseAclMatch,
-  type ProcessRef,
   quoteArgument,
   resolvePatternId,
   settle,
@@ -35,29 +35,6 @@ export interface AclEntryRef {
 }
 
 /**
- * Every process must hold the same rows (compared by `text`), else `InconsistentDataError` naming
- * the first row that differs and each process's text of it (`undefined` past its last row). The
- * first process's rows are returned.
- */
-function sameRows<T>(
-  command: string,
-  values: ReadonlyArray<ProcessValue<T[]>>,
-  text: (row: T) => string,
-): T[] {
-  const texts = values.map(({ value }) => value.map(text));
-  const length = Math.max(...texts.map((rows) => rows.length));
-  for (let index = 0; index < length; index++) {
-    if (texts.every((rows) => rows[index] === texts[0]![index])) continue;
-    const counts = texts.map((rows) => rows.length).join('/');
-    throw new InconsistentDataError(
-      `${command}: entry ${index + 1} (entries per process: ${counts})`,
-      values.map(({ process }, at) => ({ process, value: texts[at]![index] })),
-    );
-  }
-  return values[0]!.value;
-}
-
-/**
  * `show acl`: every ACL, `[{ id, file, description }]` (inline ACLs have an empty `file`).
  * @see management.txt "show acl"
  */
@@ -66,7 +43,7 @@ export const listAcls = /* @__PURE__ */ defineCommand({
   serialize: () => 'show acl',
   parse: (reply) => parseAclList(reply),
   merge: (values: ReadonlyArray<ProcessValue<PatternReference[]>>) =>
-    sameRows('show acl', values, (row) => `${row.id} (${row.file ?? ''})`),
+    mergeSameRows('show acl', values, (row) => `${row.id} (${row.file ?? ''})`),
   idempotent: true,
 });
 
@@ -82,7 +59,7 @@ export const showAcl = /* @__PURE__ */ defineCommand({
   serialize: (id: AclId) => `show acl ${formatPatternId(id, 'acl')}`,
   parse: (reply) => parseAclEntries(reply),
   merge: (values: ReadonlyArray<ProcessValue<AclEntry[]>>): AclEntry[] =>
-    sameRows('show acl', values, (entry) => entry.value),
+    mergeSameRows('show acl', values, (entry) => entry.value),
   idempotent: true,
 });
 
@@ -90,34 +67,6 @@ export const showAcl = /* @__PURE__ */ defineCommand({
 async function writeEverywhere(context: CommandContext, line: string): Promise<void> {
   for (const reply of settle(line, await context.run(line, { targets: 'current' })))
     expectEmptyReply(reply, line);
-}
-
-const REF = /^0x[0-9a-f]+$/i;
-
-/**
- * The process an entry reference may be sent to. A reference (`0x55d0…` from `show`) is an address
- * in one process's memory: another process has no entry there, or a different one, so acting on it
- * everywhere would change one process and not the others (or the wrong entry). With more than one
- * current process it is refused before anything is sent.
- *
- * @throws {InvalidArgumentError} a malformed reference, or several current processes.
- */
-async function refTargets(context: CommandContext, ref: unknown, kind: 'acl' | 'map'): Promise<ProcessRef[]> {
-  if (typeof ref !== 'string' || !REF.test(ref)) {
-    throw new InvalidArgumentError('an entry reference looks like 0x55d0c0a1b2c0', {
-      argument: 'ref',
-      value: ref,
-    });
-  }
-  const processes = await context.processes();
-  if (processes.length > 1) {
-    const by = kind === 'acl' ? 'pattern' : 'key';
-    throw new InvalidArgumentError(
-      `entry reference ${ref} refused: references are per process (an address in one process's memory) and this client has ${processes.length} current processes, so it would change one of them and not the others. Pass the ${by} instead (every entry with that ${by}, on every process), or connect to that one process (HAProxy.connect({ socketFile })) to use its references`,
-      { argument: 'ref', value: ref },
-    );
-  }
-  return [...processes];
 }
 
 /**
@@ -147,7 +96,7 @@ export const delAclEntry = /* @__PURE__ */ defineCommand({
   id: 'del acl',
   run: async (context: CommandContext, id: AclId, patternOrRef: string | AclEntryRef): Promise<void> => {
     if (typeof patternOrRef === 'object' && patternOrRef !== null) {
-      const targets = await refTargets(context, patternOrRef.ref, 'acl');
+      const targets = await entryRefTargets(context, patternOrRef.ref, 'acl');
       const line = `del acl ${await resolvePatternId(context, id, 'acl')} #${patternOrRef.ref}`;
       return expectEmptyReply(only(await context.run(line, { targets }), line), line);
     }

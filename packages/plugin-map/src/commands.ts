@@ -1,11 +1,12 @@
 import {
+  entryRefTargets,
+  mergeSameRows,
   type CommandContext,
   defineCommand,
   expectEmptyReply,
   forEachProcess,
   formatPatternId,
   InconsistentDataError,
-  InvalidArgumentError,
   type MapEntry,
   type MapMatch,
   NotFoundError,
@@ -16,7 +17,6 @@ import {
   parseMapEntries,
   parseMapList,
   parseMapMatch,
-  type ProcessRef,
   quoteArgument,
   resolvePatternId,
   settle,
@@ -34,57 +34,6 @@ export interface MapEntryRef {
   readonly ref: string;
 }
 
-const REF = /^0x[0-9a-f]+$/i;
-
-/**
- * The process an entry reference may be sent to. A reference (`0x55d0…` from `show`) is an address
- * in one process's memory: another process has no entry there, or a different one, so acting on it
- * everywhere would change one process and not the others (or the wrong entry). With more than one
- * current process it is refused before anything is sent.
- *
- * @throws {InvalidArgumentError} a malformed reference, or several current processes.
- */
-async function refTargets(context: CommandContext, ref: unknown, kind: 'acl' | 'map'): Promise<ProcessRef[]> {
-  if (typeof ref !== 'string' || !REF.test(ref)) {
-    throw new InvalidArgumentError('an entry reference looks like 0x55d0c0a1b2c0', {
-      argument: 'ref',
-      value: ref,
-    });
-  }
-  const processes = await context.processes();
-  if (processes.length > 1) {
-    const by = kind === 'acl' ? 'pattern' : 'key';
-    throw new InvalidArgumentError(
-      `entry reference ${ref} refused: references are per process (an address in one process's memory) and this client has ${processes.length} current processes, so it would change one of them and not the others. Pass the ${by} instead (every entry with that ${by}, on every process), or connect to that one process (HAProxy.connect({ socketFile })) to use its references`,
-      { argument: 'ref', value: ref },
-    );
-  }
-  return [...processes];
-}
-
-/**
- * Every process must hold the same rows (compared by `text`), else `InconsistentDataError` naming
- * the first row that differs and each process's text of it (`undefined` past its last row). The
- * first process's rows are returned.
- */
-function sameRows<T>(
-  command: string,
-  values: ReadonlyArray<ProcessValue<T[]>>,
-  text: (row: T) => string,
-): T[] {
-  const texts = values.map(({ value }) => value.map(text));
-  const length = Math.max(...texts.map((rows) => rows.length));
-  for (let index = 0; index < length; index++) {
-    if (texts.every((rows) => rows[index] === texts[0]![index])) continue;
-    const counts = texts.map((rows) => rows.length).join('/');
-    throw new InconsistentDataError(
-      `${command}: entry ${index + 1} (entries per process: ${counts})`,
-      values.map(({ process }, at) => ({ process, value: texts[at]![index] })),
-    );
-  }
-  return values[0]!.value;
-}
-
 /** HAProxy reads a key starting with `#0x` as an entry reference in `set map`/`del map`. */
 export const looksLikeRef = (key: string): boolean => key.startsWith('#0x') || key.startsWith('#0X');
 
@@ -97,7 +46,7 @@ export const listMaps = /* @__PURE__ */ defineCommand({
   serialize: () => 'show map',
   parse: (reply) => parseMapList(reply),
   merge: (values: ReadonlyArray<ProcessValue<PatternReference[]>>) =>
-    sameRows('show map', values, (row) => `${row.id} (${row.file ?? ''})`),
+    mergeSameRows('show map', values, (row) => `${row.id} (${row.file ?? ''})`),
   idempotent: true,
 });
 
@@ -114,7 +63,7 @@ export const showMap = /* @__PURE__ */ defineCommand({
   serialize: (id: MapId) => `show map ${formatPatternId(id, 'map')}`,
   parse: (reply) => parseMapEntries(reply),
   merge: (values: ReadonlyArray<ProcessValue<MapEntry[]>>): MapEntry[] =>
-    sameRows('show map', values, (entry) => `${entry.key} ${entry.value}`),
+    mergeSameRows('show map', values, (entry) => `${entry.key} ${entry.value}`),
   idempotent: true,
 });
 
@@ -197,7 +146,7 @@ export const delMapEntry = /* @__PURE__ */ defineCommand({
   id: 'del map',
   run: async (context: CommandContext, id: MapId, keyOrRef: string | MapEntryRef): Promise<void> => {
     if (typeof keyOrRef === 'object' && keyOrRef !== null) {
-      const targets = await refTargets(context, keyOrRef.ref, 'map');
+      const targets = await entryRefTargets(context, keyOrRef.ref, 'map');
       const line = `del map ${await resolvePatternId(context, id, 'map')} #${keyOrRef.ref}`;
       return expectEmptyReply(only(await context.run(line, { targets }), line), line);
     }

@@ -5,7 +5,7 @@
 export { defineCommand, definePlugin, type PluginSpec } from './define.js';
 export { createCommandContext, executeCommand } from './execute.js';
 export { checkPlugins, installPlugins, RESERVED_NAMESPACES } from './install.js';
-export { expectEmptyReply, forEachProcess, only } from './helpers.js';
+export { expectEmptyReply, forEachProcess, mergeSameRows, only } from './helpers.js';
 export {
   replaceVersioned,
   type StagedVersion,
@@ -32,6 +32,7 @@ export {
   parseTable,
 } from './parsers.js';
 export {
+  entryRefTargets,
   formatPatternId,
   PatternKindError,
   resolvePatternId,

@@ -7,6 +7,7 @@ import { HAProxyError, InvalidArgumentError, parseAclList, parseMapList } from '
 import { quoteArgument } from '@haproxyadmin/protocol';
 import { NotFoundError } from '../errors.js';
 import { settle } from '../core/settle.js';
+import type { ProcessRef } from '../core/types.js';
 import type { CommandContext } from './types.js';
 
 /** An ACL or map: its numeric id (HAProxy's `#<id>`) or the file path it was loaded from. */
@@ -95,4 +96,36 @@ export async function resolvePatternId(
   if (others.some((rows) => rows.some((row) => designates(row, id))))
     throw new PatternKindError(id, kind, other);
   throw new NotFoundError(kind, typeof id === 'number' ? `#${id}` : id);
+}
+
+const ENTRY_REF = /^0x[0-9a-f]+$/i;
+
+/**
+ * The processes an entry reference (`0x55d0…`, as `show acl`/`show map` print it) may be sent to. A
+ * reference is an address in one process's memory: another process has no entry there, or a
+ * different one, so acting on it everywhere would change one process and not the others (or the
+ * wrong entry). With more than one current process it is refused before anything is sent.
+ *
+ * @throws {InvalidArgumentError} a malformed reference, or several current processes.
+ */
+export async function entryRefTargets(
+  context: CommandContext,
+  ref: unknown,
+  kind: PatternKind,
+): Promise<ProcessRef[]> {
+  if (typeof ref !== 'string' || !ENTRY_REF.test(ref)) {
+    throw new InvalidArgumentError('an entry reference looks like 0x55d0c0a1b2c0', {
+      argument: 'ref',
+      value: ref,
+    });
+  }
+  const processes = await context.processes();
+  if (processes.length > 1) {
+    const by = kind === 'acl' ? 'pattern' : 'key';
+    throw new InvalidArgumentError(
+      `entry reference ${ref} refused: references are per process (an address in one process's memory) and this client has ${processes.length} current processes, so it would change one of them and not the others. Pass the ${by} instead (every entry with that ${by}, on every process), or connect to that one process (HAProxy.connect({ socketFile })) to use its references`,
+      { argument: 'ref', value: ref },
+    );
+  }
+  return [...processes];
 }
