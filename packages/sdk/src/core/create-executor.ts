@@ -466,16 +466,38 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
           const dir = resolve(options.socketDir!);
           const present = new Set(await socketsIn(dir));
           const kept: Target[] = [];
-          for (const target of current) {
-            const path = target.ref.key.startsWith('unix://')
-              ? target.ref.key.slice('unix://'.length)
-              : undefined;
-            if (path === undefined || !path.startsWith(`${dir}/`) || present.has(path)) kept.push(target);
-            else await closeTarget(target);
-          }
-          const known = new Set(kept.map((target) => target.ref.key.slice('unix://'.length)));
+          const gone: SkippedSocket[] = [];
+          await Promise.all(
+            current.map(async (target) => {
+              const path = target.ref.key.startsWith('unix://')
+                ? target.ref.key.slice('unix://'.length)
+                : undefined;
+              if (path === undefined || !path.startsWith(`${dir}/`)) {
+                kept.push(target);
+                return;
+              }
+              if (!present.has(path)) {
+                await closeTarget(target);
+                return;
+              }
+              // Still in the folder, but is anyone there? A crashed HAProxy leaves its socket file.
+              const dead = await stillAlive(target, probeTimeout, scanSignal);
+              if (dead) {
+                gone.push({ endpoint: target.ref.key, reason: 'refused', error: dead });
+                await closeTarget(target);
+              } else {
+                kept.push(target);
+              }
+            }),
+          );
+          const known = new Set([
+            ...kept.map((target) => target.ref.key.slice('unix://'.length)),
+            // a dead socket file is not probed again as a new one in the same scan
+            ...gone.map((entry) => entry.endpoint.slice('unix://'.length)),
+          ]);
           const { targets, unanswered, skipped } = await scanDir(known, scanSignal);
-          return { targets: dedupe([...kept, ...targets]), unanswered, skipped };
+          kept.sort((a, b) => current.indexOf(a) - current.indexOf(b));
+          return { targets: dedupe([...kept, ...targets]), unanswered, skipped: [...gone, ...skipped] };
         };
   const closeTarget = async (target: Target) => {
     const transport = owned.find((candidate) => candidate.endpoint === target.ref.key);
@@ -742,6 +764,8 @@ class DefaultExecutor implements Executor {
       },
       (error: unknown): ProcessOutcome<string> => {
         if (target.ref.role !== 'standalone') this.staleMasterOf(target);
+        // A folder socket nobody listens on any more: let the watch re-read the folder.
+        else if (error instanceof SocketConnectionError) this.watcher?.nudge();
         return {
           process: target.ref,
           ok: false,
@@ -805,4 +829,27 @@ function describeSkipped(skipped: readonly SkippedSocket[], timeoutMs: number): 
   };
   const parts = [...counts].map(([reason, count]) => `${count} ${words[reason as SkippedSocket['reason']]}`);
   return parts.length > 0 ? `: ${parts.join(', ')}` : '';
+}
+
+/**
+ * Re-probe a known folder socket during a refresh: resolves with the error when nothing listens any
+ * more (connection refused: the process exited and left its socket file), else undefined. A
+ * restarted process behind the same path updates the pid; a slow or hung one is kept (its calls
+ * keep failing with a timeout, which is the truth).
+ */
+async function stillAlive(
+  target: Target,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Error | undefined> {
+  try {
+    const reply = await target.send({ line: 'show info', idempotent: true, timeout: timeoutMs, signal });
+    const checked = classifyReply('show info', reply.text);
+    const pid = checked.ok ? readPid(checked.text) : undefined;
+    if (pid !== undefined && pid !== target.ref.pid) target.ref = { ...target.ref, pid };
+    return undefined;
+  } catch (error) {
+    if (error instanceof SocketConnectionError) return error;
+    return undefined;
+  }
 }

@@ -143,6 +143,14 @@ export class DiscoveryWatcher {
     if (this.#dirty) this.#request(this.#options.debounceMs, 'change');
   }
 
+  /**
+   * Something suggests the processes changed without the folder changing (a known socket refused a
+   * connection: its process exited and left the file): refresh soon, as for a folder change.
+   */
+  nudge(): void {
+    if (this.#dir !== undefined) this.#request(this.#options.debounceMs, 'change');
+  }
+
   /** Stop every watcher and timer and wait for a refresh in flight. Idempotent. */
   async stop(): Promise<void> {
     this.#stopped = true;
