@@ -22,8 +22,10 @@ type Row = readonly [
   description: string,
 ];
 
-// Limits that the SDK reports as total capacity (Maxconn, *RateLimit, Maxpipes…) are summed, as the
-// seed documents; per-process constants of the host (Ulimit-n, Maxsock, Memmax) are not aggregatable.
+// Limits are each process's own capacity and are summed into the fleet's total, as the seed does and as
+// `maxConn()` documents: Maxconn, *RateLimit, Maxpipes, and also Ulimit-n, Maxsock, Hard_maxconn and
+// Memmax_*, which legitimately differ between healthy processes (Maxsock counts each one's listeners).
+// Values that identify one process (Process_num, Pid, uptime, start time, Stopping) stay per-process.
 const ROWS: readonly Row[] = [
   ['Name', 'str', 'same', '1.5', 'product name'],
   ['Version', 'str', 'same', '1.5', 'product version'],
@@ -34,14 +36,14 @@ const ROWS: readonly Row[] = [
   ['Pid', 'u32', 'per-process', '1.5', 'system process id of this worker'],
   ['Uptime', 'str', 'per-process', '1.5', 'uptime as days+hours+minutes+seconds'],
   ['Uptime_sec', 'u32', 'per-process', '1.5', 'uptime in seconds'],
-  ['Memmax_MB', 'u32', 'per-process', '1.5', 'hard memory limit in MB (-m)'],
+  ['Memmax_MB', 'u32', 'sum', '1.5', 'hard memory limit in MB (-m; 0: unlimited)'],
   ['PoolAlloc_MB', 'u32', 'sum', '1.7', 'memory allocated in pools, MB'],
   ['PoolUsed_MB', 'u32', 'sum', '1.7', 'pool memory in use, MB'],
   ['PoolFailed', 'u32', 'sum', '1.7', 'failed pool allocations'],
-  ['Ulimit-n', 'u32', 'per-process', '1.5', 'hard limit on file descriptors'],
-  ['Maxsock', 'u32', 'per-process', '1.5', 'hard limit on sockets'],
+  ['Ulimit-n', 'u32', 'sum', '1.5', 'hard limit on file descriptors'],
+  ['Maxsock', 'u32', 'sum', '1.5', 'hard limit on sockets'],
   ['Maxconn', 'u32', 'sum', '1.5', 'connection limit (configured or imposed by Ulimit-n)'],
-  ['Hard_maxconn', 'u32', 'per-process', '1.5', 'connection limit imposed by Memmax_MB or Ulimit-n'],
+  ['Hard_maxconn', 'u32', 'sum', '1.5', 'connection limit imposed by Memmax_MB or Ulimit-n'],
   ['CurrConns', 'u32', 'sum', '1.5', 'current connections'],
   ['CumConns', 'u32', 'sum', '1.5', 'total connections since start'],
   ['CumReq', 'u32', 'sum', '1.5', 'total requests since start'],
@@ -99,7 +101,7 @@ const ROWS: readonly Row[] = [
   ['DebugCommandsIssued', 'u32', 'sum', '2.1', 'debug commands issued (anything > 0 is unsafe)'],
   ['CumRecvLogs', 'u32', 'sum', '2.3', 'log messages received by log-forwarding listeners'],
   ['Build info', 'str', 'same', '2.4', 'build information'],
-  ['Memmax_bytes', 'u32', 'per-process', '2.4', 'hard memory limit in bytes (-m)'],
+  ['Memmax_bytes', 'u32', 'sum', '2.4', 'hard memory limit in bytes (-m; 0: unlimited)'],
   ['PoolAlloc_bytes', 'u64', 'sum', '2.4', 'memory allocated in pools, bytes'],
   ['PoolUsed_bytes', 'u64', 'sum', '2.4', 'pool memory in use, bytes'],
   ['Start_time_sec', 'u32', 'per-process', '2.4', 'start time, seconds since the epoch'],
