@@ -54,6 +54,12 @@ export interface ConnectOptions<P extends readonly AnyPlugin[] = readonly AnyPlu
   endpoints?: readonly string[] | undefined;
   /** A master CLI socket (`unix:///path` or path, or `tcp://…`): every worker, current and old. */
   master?: string | undefined;
+  /**
+   * Largest reply accepted from a process, in characters. Default 256 Mi. A longer one (a peer that
+   * streams without end, or a dump too big to hold) fails that call with `ProtocolError` and closes
+   * the connection, instead of filling the memory until the timeout.
+   */
+  maxReplyLength?: number | undefined;
   /** Per-call time budget in ms (connect + send + whole reply). Default 5000. */
   timeout?: number | undefined;
   /** Retries for reads and idempotent writes after a socket fault. `0` = no retry. Default 2. */

@@ -86,12 +86,20 @@ function isLocal(endpoint: Endpoint): boolean {
 function transportFor(
   endpoint: Endpoint,
   kind: 'stats' | 'master',
+  maxReplyLength: number | undefined,
   onPeerClose?: () => void,
   onConnect?: (previous: number) => void,
 ): StreamTransport {
   return endpoint.kind === 'unix'
-    ? unixTransport({ path: endpoint.path, kind, onPeerClose, onConnect })
-    : tcpTransport({ host: endpoint.host, port: endpoint.port, kind, onPeerClose, onConnect });
+    ? unixTransport({ path: endpoint.path, kind, onPeerClose, onConnect, maxReplyLength })
+    : tcpTransport({
+        host: endpoint.host,
+        port: endpoint.port,
+        kind,
+        onPeerClose,
+        onConnect,
+        maxReplyLength,
+      });
 }
 
 /**
@@ -101,9 +109,10 @@ function transportFor(
 function watchedTransport(
   endpoint: Endpoint,
   timeoutMs: number,
+  maxReplyLength: number | undefined,
 ): { transport: StreamTransport; bind(target: Target): void } {
   let bound: Target | undefined;
-  const transport = transportFor(endpoint, 'stats', undefined, (previous) => {
+  const transport = transportFor(endpoint, 'stats', maxReplyLength, undefined, (previous) => {
     const target = bound;
     if (previous === 0 || !target) return;
     target
@@ -145,10 +154,11 @@ class MasterSource {
     endpoint: Endpoint,
     private readonly wrap: (transport: Transport) => Transport,
     private readonly timeoutMs: number,
+    maxReplyLength: number | undefined,
   ) {
     this.endpoint = formatEndpoint(endpoint);
     (this.channel as { endpoint: string }).endpoint = this.endpoint;
-    this.transport = transportFor(endpoint, 'master', () => {
+    this.transport = transportFor(endpoint, 'master', maxReplyLength, () => {
       this.stale = true;
     });
   }
@@ -333,7 +343,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     const dir = resolve(options.socketDir!);
     const candidates = (await socketsIn(dir)).filter((path) => !known.has(path));
     const probed = await mapLimit(candidates, concurrency, async (path) => {
-      const { transport, bind } = watchedTransport({ kind: 'unix', path }, timeoutMs);
+      const { transport, bind } = watchedTransport({ kind: 'unix', path }, timeoutMs, options.maxReplyLength);
       owned.push(transport);
       try {
         // Bounded: a silent non-HAProxy socket cannot stall discovery past the timeout.
@@ -391,7 +401,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
     const explicit: Array<{ transport: Transport; local: boolean; bind?: (target: Target) => void }> = [];
     const addEndpoint = (text: string) => {
       const endpoint = parseEndpoint(text);
-      const { transport, bind } = watchedTransport(endpoint, timeoutMs);
+      const { transport, bind } = watchedTransport(endpoint, timeoutMs, options.maxReplyLength);
       owned.push(transport);
       explicit.push({ transport, local: isLocal(endpoint), bind });
     };
@@ -402,7 +412,7 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
       explicit.push({ transport, local: false });
     }
     if (options.master !== undefined) {
-      const master = new MasterSource(parseEndpoint(options.master), wrap, timeoutMs);
+      const master = new MasterSource(parseEndpoint(options.master), wrap, timeoutMs, options.maxReplyLength);
       masters.push(master);
     }
 

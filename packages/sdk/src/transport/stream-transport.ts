@@ -43,7 +43,16 @@ export interface StreamTransportOptions {
    * the first): after a reconnect the process behind the socket may be a new one (a restart).
    */
   onConnect?: ((previous: number) => void) | undefined;
+  /**
+   * Largest reply accepted, in characters (default {@link DEFAULT_MAX_REPLY_LENGTH}, 256 Mi). A
+   * longer one — a peer streaming without end, or a dump too big to hold — fails that request with
+   * `ProtocolError` and closes the connection, instead of filling the memory until the timeout.
+   */
+  maxReplyLength?: number | undefined;
 }
+
+/** Default cap of one reply: 256 Mi characters (a `show stat` of 2,000 servers is about 1.3 MB). */
+export const DEFAULT_MAX_REPLY_LENGTH = 256 * 2 ** 20;
 
 /** First words that change the CLI session itself: never sent on the shared prompt connection. */
 const SESSION_COMMANDS =
@@ -175,8 +184,9 @@ class CliConnection {
     private readonly endpoint: string,
     private readonly kind: CliKind,
     private readonly onPeerClose: () => void,
+    maxReplyLength: number = DEFAULT_MAX_REPLY_LENGTH,
   ) {
-    this.framer = new ResponseFramer({ mode: kind === 'master' ? 'master' : 'prompt' });
+    this.framer = new ResponseFramer({ mode: kind === 'master' ? 'master' : 'prompt', maxReplyLength });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('error', (error) => this.fail(toSocketError(error, endpoint, 'io')));
@@ -516,6 +526,13 @@ export interface StreamTransport extends Transport {
 export function streamTransport(options: StreamTransportOptions): StreamTransport {
   const endpoint = options.endpoint;
   const kind = options.kind ?? 'stats';
+  const maxReplyLength = options.maxReplyLength ?? DEFAULT_MAX_REPLY_LENGTH;
+  if (!(Number.isSafeInteger(maxReplyLength) && maxReplyLength > 0)) {
+    throw new InvalidArgumentError('maxReplyLength must be a positive integer', {
+      argument: 'maxReplyLength',
+      value: maxReplyLength,
+    });
+  }
   let closed = false;
   let established = 0;
   let current: CliConnection | undefined;
@@ -542,10 +559,16 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
 
   const establish = async (signal: AbortSignal): Promise<CliConnection> => {
     const stream = await open(signal);
-    const connection = new CliConnection(stream, endpoint, kind, () => {
-      if (current === connection) current = undefined;
-      options.onPeerClose?.();
-    });
+    const connection = new CliConnection(
+      stream,
+      endpoint,
+      kind,
+      () => {
+        if (current === connection) current = undefined;
+        options.onPeerClose?.();
+      },
+      maxReplyLength,
+    );
     const onAbort = () => connection.destroy(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -636,9 +659,21 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
     try {
       const text = await new Promise<string>((resolve, reject) => {
         const chunks: string[] = [];
-        let failure: SocketError | undefined;
+        let received = 0;
+        let failure: SocketError | ProtocolError | undefined;
         stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => chunks.push(chunk));
+        stream.on('data', (chunk: string) => {
+          received += chunk.length;
+          if (received > maxReplyLength) {
+            failure ??= new ProtocolError(
+              `reply longer than ${maxReplyLength} characters (maxReplyLength): connection closed`,
+              { command: lines[0] ?? request.line },
+            );
+            stream.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         stream.on('error', (error) => {
           failure ??= toSocketError(error, endpoint, 'io');
         });
@@ -734,6 +769,8 @@ function connectSocket(socket: Socket, signal: AbortSignal): Promise<Socket> {
 }
 
 export interface UnixTransportOptions {
+  /** Largest reply accepted, in characters (default 256 Mi); see {@link StreamTransportOptions}. */
+  maxReplyLength?: number | undefined;
   /** Path of the Unix socket. */
   path: string;
   /** `stats` (default) or `master`. */
@@ -749,11 +786,14 @@ export function unixTransport(options: UnixTransportOptions): StreamTransport {
     kind: options.kind,
     onPeerClose: options.onPeerClose,
     onConnect: options.onConnect,
+    maxReplyLength: options.maxReplyLength,
     connect: (signal) => connectSocket(createConnection({ path: options.path }), signal),
   });
 }
 
 export interface TcpTransportOptions {
+  /** Largest reply accepted, in characters (default 256 Mi); see {@link StreamTransportOptions}. */
+  maxReplyLength?: number | undefined;
   host: string;
   port: number;
   /** `stats` (default) or `master`. */
@@ -769,6 +809,7 @@ export function tcpTransport(options: TcpTransportOptions): StreamTransport {
     kind: options.kind,
     onPeerClose: options.onPeerClose,
     onConnect: options.onConnect,
+    maxReplyLength: options.maxReplyLength,
     connect: (signal) => {
       const socket = createConnection({ host: options.host, port: options.port });
       socket.setNoDelay(true);
