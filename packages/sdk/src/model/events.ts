@@ -11,6 +11,7 @@ import { sleep } from './wait.js';
 export const EVENT_TYPES = [
   'process-appeared',
   'process-disappeared',
+  'process-restarted',
   'frontend-status',
   'backend-status',
   'backend-up',
@@ -142,6 +143,21 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): HAProxyEvent[]
         object: { kind: 'process', key, name: process.endpoint },
         from: process.role,
         to: null,
+        process,
+        at,
+      });
+    }
+  }
+  for (const [key, process] of afterKeys) {
+    const was = beforeKeys.get(key);
+    // The same socket answered by another pid: the process restarted behind it (its counters and
+    // runtime changes start over, which the events below then report as changes).
+    if (was?.pid !== undefined && process.pid !== undefined && was.pid !== process.pid) {
+      events.push({
+        type: 'process-restarted',
+        object: { kind: 'process', key, name: process.endpoint },
+        from: was.pid,
+        to: process.pid,
         process,
         at,
       });
