@@ -24,6 +24,8 @@ import { type CliIo, colorEnabled, createStyle, processIo } from './io.js';
 import type { Client } from './sdk-types.js';
 
 export { ExitCode, UsageError } from './errors.js';
+/** The embedded cluster's haproxy.cfg and ACL/map files that `hapctl demo` runs (for `createFakeCluster`). */
+export { DEMO_CONFIG, DEMO_FILES } from './demo-config.js';
 export type { CliIo, InputStream, OutputStream } from './io.js';
 export type { CommandSpec } from './context.js';
 
