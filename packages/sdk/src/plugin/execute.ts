@@ -2,6 +2,7 @@ import { CommandFailedError, HAProxyError, InvalidArgumentError } from '@haproxy
 import { settle } from '../core/settle.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef, RunOptions } from '../core/types.js';
 import { InconsistentDataError, NotFoundError, SocketTimeoutError } from '../errors.js';
+import { checkTimeout } from '../transport/interceptors.js';
 import type { Command, CommandContext, CommandLine, FanOut, MergeOption, ReplyMeta } from './types.js';
 
 /** Split `[...positional, options?]` using the command's arity. */
@@ -26,15 +27,23 @@ function splitArguments(
   return { positional, options: (last ?? {}) as CallOptions };
 }
 
+/** The end of a call's budget: none for `undefined`, `0` and `Infinity` (no limit, as for `connect`). */
+function deadlineOf(timeout: number | undefined): number | undefined {
+  return timeout === undefined || timeout === 0 || timeout === Number.POSITIVE_INFINITY
+    ? undefined
+    : Date.now() + timeout;
+}
+
 /** Create the context a command runs in. `deadline` is shared by nested commands. */
 export function createCommandContext<O extends CallOptions>(
   executor: Executor,
   id: string,
   options: O,
-  deadline: number | undefined = options.timeout === undefined ? undefined : Date.now() + options.timeout,
+  deadline: number | undefined = deadlineOf(options.timeout),
 ): CommandContext<O> {
   const remaining = (): number | undefined => {
-    if (deadline === undefined) return undefined;
+    // No deadline: the connection's default (undefined), or no limit (0, Infinity).
+    if (deadline === undefined) return options.timeout;
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new SocketTimeoutError(
@@ -94,6 +103,7 @@ export function executeCommand<A extends readonly unknown[], R, O extends CallOp
   }
   try {
     const { positional, options } = splitArguments(command, args);
+    checkTimeout(options.timeout);
     const context = createCommandContext(executor, command.id, options as O);
     return command.run(context, ...(positional as unknown as A));
   } catch (error) {

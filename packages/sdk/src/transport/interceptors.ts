@@ -1,4 +1,4 @@
-import { HAProxyError } from '@haproxyadmin/protocol';
+import { HAProxyError, InvalidArgumentError } from '@haproxyadmin/protocol';
 import { SocketError } from '../errors.js';
 import { raceAbort } from './stream-transport.js';
 import type { Send, Transport, TransportInterceptor, TransportReply, TransportRequest } from './types.js';
@@ -26,16 +26,38 @@ export interface TimeoutOptions {
 }
 
 /**
+ * The rule for every time budget in ms, per call (`{ timeout }`) as for `HAProxy.connect`: a number
+ * `>= 0`, where `0` and `Infinity` mean no limit. `undefined` means the default. Anything else
+ * (negative, `NaN`, a string) is refused with `InvalidArgumentError`, before anything is sent.
+ */
+export function checkTimeout(value: unknown, argument = 'timeout'): void {
+  if (value !== undefined && !validBudget(value)) throw invalidTimeout(value, argument);
+}
+
+const validBudget = (value: unknown): value is number => typeof value === 'number' && value >= 0;
+
+function invalidTimeout(value: unknown, argument: string): InvalidArgumentError {
+  const shown = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value);
+  return new InvalidArgumentError(
+    `${argument} must be a number >= 0 in ms (0 or Infinity: no limit), got ${shown}`,
+    { argument, value },
+  );
+}
+
+/**
  * A total time budget per request (`request.timeout` overrides `ms`), covering connecting,
  * writing, every retry and the whole reply: it sets `request.deadline`, which the transport
  * enforces (no timer per request: thousands of pipelined requests share one per connection). When
  * it passes the request rejects with a `SocketTimeoutError` and a connection with a reply still
- * in flight is discarded. `0` or `Infinity` means no limit.
+ * in flight is discarded. `0` or `Infinity` means no limit; a negative, `NaN` or non-number
+ * budget rejects the request with `InvalidArgumentError` before it is sent (see {@link checkTimeout}).
  */
 export function timeout(options: TimeoutOptions = {}): TransportInterceptor {
+  checkTimeout(options.ms, 'ms');
   return (next) => (request) => {
     const ms = request.timeout ?? options.ms ?? 5000;
-    if (!(ms > 0) || ms === Number.POSITIVE_INFINITY) return next(request);
+    if (!validBudget(ms)) return Promise.reject(invalidTimeout(ms, 'timeout'));
+    if (ms === 0 || ms === Number.POSITIVE_INFINITY) return next(request);
     const deadline = performance.now() + ms;
     // Built field by field: a spread of an object with optional fields is measurably slower.
     return next({
