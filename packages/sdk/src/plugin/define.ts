@@ -71,6 +71,7 @@ export function defineCommand(
   }
   const data = {
     id: line.id,
+    arity: line.arity ?? line.serialize.length,
     fanout: line.fanout,
     merge: line.merge,
     idempotent: line.idempotent ?? false,
@@ -80,7 +81,6 @@ export function defineCommand(
   return Object.freeze({
     kind: 'haproxyadmin.command' as const,
     ...data,
-    arity: line.arity ?? line.serialize.length,
     run: (context: CommandContext, ...args: unknown[]) => runLineCommand(data, context, args),
   });
 }

@@ -128,6 +128,7 @@ function canonical(value: unknown): string {
 
 interface LineSpec {
   readonly id: string;
+  readonly arity: number;
   readonly fanout: FanOut | undefined;
   readonly merge: MergeOption<unknown> | undefined;
   readonly idempotent: boolean;
@@ -174,13 +175,32 @@ function notFound(error: Error, args: readonly unknown[]): Error {
   });
 }
 
+/**
+ * Build the line. A JavaScript caller may pass fewer arguments than the command takes: omitted
+ * optional ones are fine (`clear table <t>` with no key), but when the serializer then fails on an
+ * `undefined` (a raw `TypeError`…), the caller gets an `InvalidArgumentError` naming the command and
+ * the count instead. Nothing has been sent yet. The serializer's own `HAProxyError`s pass unchanged.
+ */
+function serializeLine(spec: LineSpec, args: readonly unknown[]): CommandLine {
+  try {
+    return (spec.serialize as (...values: unknown[]) => CommandLine)(...args);
+  } catch (error) {
+    if (args.length >= spec.arity || HAProxyError.isInstance(error)) throw error;
+    throw new InvalidArgumentError(
+      `"${spec.id}" takes ${spec.arity} arguments, got ${args.length}` +
+        (error instanceof Error ? ` (${error.message})` : ''),
+      { argument: 'arguments', value: args.length, cause: error },
+    );
+  }
+}
+
 /** Run a command defined by data: serialize, fan out, parse every reply, merge. */
 export async function runLineCommand(
   spec: LineSpec,
   context: CommandContext,
   args: readonly unknown[],
 ): Promise<unknown> {
-  const built = (spec.serialize as (...values: unknown[]) => CommandLine)(...args);
+  const built = serializeLine(spec, args);
   const { line, payload } = typeof built === 'string' ? { line: built, payload: undefined } : built;
   const runOptions: RunOptions = { idempotent: spec.idempotent, payload };
   const fanout = spec.fanout ?? 'current';
