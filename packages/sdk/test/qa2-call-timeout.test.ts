@@ -93,3 +93,28 @@ describe('the timeout() interceptor', () => {
     expect(() => timeout({ ms: 0 })).not.toThrow();
   });
 });
+
+describe('executor.run() with a master CLI', () => {
+  it('a bad timeout rejects once, before any worker is asked', async () => {
+    const { createFakeCluster } = await import('@haproxyadmin/testing');
+    const fleet = await createFakeCluster({
+      processes: 2,
+      master: true,
+      config: 'backend be\n    server s1 127.0.0.1:81\n',
+    });
+    const hap = await HAProxy.connect({ master: fleet.masterSocket! });
+    try {
+      await hap.processIds();
+      const calls = () => fleet.processes.reduce((sum, fake) => sum + fake.calls.length, 0);
+      const before = calls();
+      // one rejection, not one failed outcome per worker
+      await expect(hap.executor.run('show info', { timeout: -1 })).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
+      expect(calls()).toBe(before);
+    } finally {
+      await hap.close();
+      await fleet.close();
+    }
+  });
+});

@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import type { ConnectOptions } from '../haproxy.js';
 import { type Endpoint, formatEndpoint, parseEndpoint } from '../transport/endpoint.js';
-import { retry, timeout, withInterceptors } from '../transport/interceptors.js';
+import { checkTimeout, retry, timeout, withInterceptors } from '../transport/interceptors.js';
 import {
   raceAbort,
   type StreamTransport,
@@ -699,6 +699,12 @@ class DefaultExecutor implements Executor {
     const signal = options.signal;
     if (this.closed) return Promise.reject(new ClientClosedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // A bad budget is the caller's mistake: one rejection, before any process (or master) is asked.
+    try {
+      checkTimeout(options.timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const work =
       this.masterSources.length === 0
         ? this.fanOut(this.standalone, [], line, options)
