@@ -9,7 +9,9 @@ export type Normalizer =
   | 'master'
   | 'help-structure'
   | 'table'
-  | 'errors';
+  | 'errors'
+  | 'stat-fields'
+  | 'sess';
 
 /** show info fields whose values differ run to run (pid, times, counters of the CLI itself, memory…). */
 const VOLATILE_INFO = new Set([
@@ -125,6 +127,48 @@ function normalizeStat(text: string): string {
     .join('\n');
 }
 
+/** Like `stat`, but time-dependent fields keep their place (value `?`): which fields exist is compared. */
+function normalizeStatFields(text: string): string {
+  if (text.startsWith('[[')) {
+    try {
+      const arrays = JSON.parse(text) as { field: { name: string }; value: { value: unknown } }[][];
+      for (const items of arrays)
+        for (const item of items) if (VOLATILE_STAT.has(item.field.name)) item.value.value = '?';
+      return `${JSON.stringify(arrays)}\n\n`;
+    } catch {
+      return text;
+    }
+  }
+  const volatileIndexes = new Set(
+    STAT_FIELDS.map((f, i) => (VOLATILE_STAT.has(f) ? i : -1)).filter((i) => i >= 0),
+  );
+  return text
+    .split('\n')
+    .map((line) => {
+      const typed = /^([FBSL]\.\d+\.\d+\.\d+\.([^.]+)\.\d+:[^:]*:[^:]*:)(.*)$/.exec(line);
+      if (typed) return VOLATILE_STAT.has(typed[2]!) && typed[3] !== '' ? `${typed[1]}?` : line;
+      if (line.startsWith('#') || !line.includes(',')) return line;
+      return line
+        .split(',')
+        .map((value, index) => (volatileIndexes.has(index) && value !== '' ? '?' : value))
+        .join(',');
+    })
+    .join('\n');
+}
+
+/**
+ * `show sess`: ages, descriptors, client ports, timers left, and the flags that tell whether the client's
+ * half-close had arrived yet differ run to run.
+ */
+function normalizeSess(text: string): string {
+  return text
+    .replace(/(^|\n|> )\d+> /g, '$1<pid>> ')
+    .replace(/ calls=\d+ rate=\d+ cpu=\d+ lat=\d+ rq\[.*? exp=\S* /g, ' … ')
+    .replace(/\b(age|exp|rx|rex)=\d[\dhmsd]*/g, '$1=?')
+    .replace(/\bfd=\d+/g, 'fd=?')
+    .replace(/src=(\d+\.\d+\.\d+\.\d+):\d+/g, 'src=$1:?');
+}
+
 function normalizeServersState(text: string): string {
   return text
     .split('\n')
@@ -176,6 +220,10 @@ export function normalize(
       return normalizeStat(out);
     case 'servers-state':
       return normalizeServersState(out);
+    case 'stat-fields':
+      return normalizeStatFields(out);
+    case 'sess':
+      return normalizeSess(out);
     case 'master':
       return normalizeMaster(out);
     case 'help-structure':

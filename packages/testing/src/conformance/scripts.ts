@@ -38,6 +38,30 @@ const payloadOf = (count: number, prefix: string) =>
 /** A stick-table lab step (the lab's tables have no `expire`, so `exp=0` is exact). */
 const tcmd = (send: string, socket: ConformanceStep['socket'] = 'admin') => cmd(send, 'table', socket);
 
+/** Backends without servers (stick-table holders, an empty TCP backend) next to a frontend. */
+const SERVERLESS_CONFIG = `global
+    stats socket \${dir}/admin.sock mode 600 level admin
+    stats socket \${dir}/user.sock mode 600 level user
+    maxconn 1000
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+
+frontend fe_st
+    bind 127.0.0.1:\${port:fe_st}
+    http-request return status 200
+
+backend st_users
+    stick-table type string size 1k store gpc0
+
+backend be_empty_tcp
+    mode tcp
+    balance leastconn
+`;
+
 /** The stick-table scripts, run from {@link CONFORMANCE_TABLES_CONFIG}. */
 const TABLE_SCRIPTS: ConformanceScript[] = [
   {
@@ -563,6 +587,44 @@ export const CONFORMANCE_SCRIPTS: ConformanceScript[] = [
     ],
   },
   {
+    // Whether the client's half-close has arrived when the command runs changes a session's flags
+    // and timers from run to run on a real HAProxy: the `sess` normaliser masks them.
+    name: 'show sess lists the CLI session itself',
+    steps: [
+      cmd('show sess', 'sess'),
+      cmd('show version'),
+      cmd('show sess', 'sess'),
+      cmd('show sess', 'sess', 'operator'),
+      cmd('show sess; show sess', 'sess'),
+      cmd('show sess', 'sess', 'user'),
+    ],
+  },
+  {
+    name: 'typo suggestions (fingerprint distance, registration order)',
+    steps: [
+      cmd('bogus command'),
+      cmd('set severity-output number;show foo'),
+      cmd('show foo'),
+      cmd('help foo'),
+      cmd('xyz abc def ghi jkl mno'),
+      cmd('show sesss'),
+      cmd('show versoin'),
+      cmd('set foo bar'),
+      cmd('del foo'),
+      cmd('shutdown foo'),
+      cmd('shutdown sessions foo'),
+      cmd('show cli foo'),
+      cmd('set ssl foo'),
+      cmd('new cert'),
+      cmd('operatr'),
+      cmd('clear count'),
+      cmd('show peer'),
+      cmd('set maxcon global 1'),
+      cmd('enable foo'),
+      cmd('help show ssl'),
+    ],
+  },
+  {
     name: 'stick tables',
     steps: [
       cmd('show table'),
@@ -722,12 +784,32 @@ export const CONFORMANCE_SCRIPTS: ConformanceScript[] = [
     ],
   },
   {
+    name: 'master CLI: show sess through the master',
+    master: true,
+    steps: [
+      cmd('@1 show sess', 'sess', 'master'),
+      cmd('@1 show sess; @1 show version', 'sess', 'master'),
+      cmd('prompt\n@1\nshow sess\n', 'sess', 'master'),
+    ],
+  },
+  {
     name: 'master CLI reload',
     master: true,
     steps: [
       cmd('reload', 'exact', 'master'),
       cmd('@1 show version', 'exact', 'master'),
       cmd('show cli level', 'exact', 'master'),
+    ],
+  },
+  {
+    name: 'show stat of a backend without servers (stick-table only)',
+    config: SERVERLESS_CONFIG,
+    files: {},
+    steps: [
+      cmd('show stat typed', 'stat-fields'),
+      cmd('show stat json', 'stat-fields'),
+      cmd('show stat', 'stat-fields'),
+      cmd('show stat -1 2 -1 typed', 'stat-fields'),
     ],
   },
   ...TABLE_SCRIPTS.map((script) => ({ ...script, config: CONFORMANCE_TABLES_CONFIG })),

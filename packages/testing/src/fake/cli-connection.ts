@@ -11,6 +11,10 @@ export interface ConnectionSession extends SessionSettings {
   bufsize?: number;
   /** A `reload` fault to apply before the next command runs. */
   pendingReload?: { config?: string | undefined } | undefined;
+  /** The client closed its side (`show sess` shows such a session differently). */
+  halfClosed?: boolean;
+  /** A command relayed by the master CLI: the worker sees it on a socketpair session. */
+  viaMaster?: { id: number; fd: number };
 }
 
 /** What the framing layer needs from a worker or master CLI. */
@@ -252,6 +256,7 @@ export function serveConnection(socket: Socket, engine: CliEngine, session: Conn
   });
   socket.on('end', () => {
     ended = true;
+    session.halfClosed = true;
     if (!busy && !stalled) finish();
     else if (!stalled) void pump();
   });

@@ -52,6 +52,8 @@ export interface FakeProcessInfo {
   dir: string;
   /** The CLI connections open on this process (what `show sess` lists). */
   sessions: CliSessionInfo[];
+  /** HAProxy's `stream_epoch`: how many `show sess` ran so far (new sessions record it). */
+  sessEpoch: number;
 }
 
 /** An open CLI connection as `show sess` shows it. */
@@ -64,6 +66,8 @@ export interface CliSessionInfo {
   /** Clock ms when it was accepted. */
   start: number;
   fd: number;
+  /** The `show sess` epoch it was created in (or of its own last `show sess`). */
+  epoch?: number;
   /** The connection's settings (to tell the current one apart). */
   session: SessionSettings;
   /** Close it (`shutdown session`). */

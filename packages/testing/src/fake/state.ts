@@ -161,6 +161,9 @@ export interface ProxyState {
   /** Next id for a dynamic server. */
   nextServerId: number;
   defaultBackend: string;
+  /** `timeout client` / `timeout server` in ms (0 = none); held sessions count them down in `show sess`. */
+  timeoutClient?: number;
+  timeoutServer?: number;
   useBackends: string[];
   stickTable: StickTableState | undefined;
   counters: Counters;
@@ -223,6 +226,27 @@ export interface FakeState {
   patterns: PatternRefState[];
   /** Next pointer-like id for pattern entries. */
   nextRef: number;
+  /** Sessions held open on servers by `setSessions()` (listed by `show sess`). */
+  heldSessions?: HeldSession[];
+}
+
+/** A client session held open through a frontend to a server (see `setSessions()`). */
+export interface HeldSession {
+  /** Pointer-like id (`0x…`). */
+  id: number;
+  frontend: string;
+  /** The frontend's `scur` counts it (it was named to `setSessions()`). */
+  frontendCounted: boolean;
+  backend: string;
+  server: string;
+  /** Client source port. */
+  port: number;
+  /** Clock ms when it was opened. */
+  start: number;
+  /** `show sess` epoch when it was opened. */
+  epoch: number;
+  /** Client-side fd (the server side is the next one). */
+  fd: number;
 }
 
 /** Fresh zeroed counters. */

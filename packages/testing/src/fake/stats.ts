@@ -316,8 +316,9 @@ function backendObject(context: StatsContext, proxy: ProxyState, counted: boolea
   row.put('mode', proxy.mode);
   row.put('algo', proxy.balance);
   row.put('uweight', weight);
-  // An empty backend has no downtime.
-  if (proxy.servers.length === 0) row.values.set('downtime', '');
+  // A backend without servers has no downtime: HAProxy leaves the field out (empty in CSV, absent
+  // from typed and JSON output).
+  if (proxy.servers.length === 0) row.values.delete('downtime');
   return { kind: 'B', iid: proxy.iid, sid: 0, values: row.values };
 }
 

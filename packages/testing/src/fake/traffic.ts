@@ -4,6 +4,7 @@ import {
   findBackend,
   findFrontend,
   findServer,
+  type HeldSession,
   type ProxyState,
   type ServerState,
   usable,
@@ -126,7 +127,13 @@ export interface SessionTarget {
  * some. Use it to simulate a drain: hold sessions, start draining, then lower them over time.
  * `shutdown sessions server` closes them all, as on a real HAProxy.
  */
-export function setSessions(state: FakeState, target: SessionTarget, count: number, now: number): void {
+export function setSessions(
+  state: FakeState,
+  target: SessionTarget,
+  count: number,
+  now: number,
+  epoch = 0,
+): void {
   if (!Number.isInteger(count) || count < 0) throw new Error(`setSessions: bad count ${count}`);
   const backend = findBackend(state, target.backend);
   if (!backend) throw new Error(`setSessions: no backend '${target.backend}'`);
@@ -146,4 +153,55 @@ export function setSessions(state: FakeState, target: SessionTarget, count: numb
     }
   }
   if (delta > 0) state.global.cumConns += delta;
+  // The sessions themselves, for `show sess` / `shutdown session`.
+  const held = (state.heldSessions ??= []);
+  const mine = held.filter((session) => session.backend === backend.name && session.server === server.name);
+  for (let i = mine.length; i < count; i++) {
+    const last = held.reduce((max, session) => Math.max(max, session.id), 0x55d0c1a2d3f0);
+    const n = (last - 0x55d0c1a2d3f0) / 0x2c10;
+    held.push({
+      id: last + 0x2c10,
+      frontend: frontend?.name ?? sessionFrontend(state, backend).name,
+      frontendCounted: frontend !== undefined,
+      backend: backend.name,
+      server: server.name,
+      port: 40000 + (n % 20000),
+      start: now,
+      epoch,
+      fd: 30 + 2 * (n % 400),
+    });
+  }
+  for (const session of mine.slice(count).reverse()) held.splice(held.indexOf(session), 1);
+}
+
+/** The frontend a held session came through when none is named: one routing to the backend. */
+function sessionFrontend(state: FakeState, backend: ProxyState): ProxyState {
+  const frontends = state.proxies.filter((proxy) => proxy.frontend);
+  return (
+    (backend.frontend ? backend : undefined) ??
+    frontends.find((proxy) => proxy.defaultBackend === backend.name) ??
+    frontends.find((proxy) => proxy.useBackends.includes(backend.name)) ??
+    frontends.find((proxy) => proxy.mode === backend.mode) ??
+    frontends[0] ??
+    backend
+  );
+}
+
+/**
+ * Close held sessions (`shutdown session`, `shutdown sessions server`): they leave `scur` of their
+ * server, backend and frontend.
+ */
+export function closeHeldSessions(state: FakeState, sessions: readonly HeldSession[]): void {
+  for (const session of sessions) {
+    const held = state.heldSessions ?? [];
+    const index = held.indexOf(session);
+    if (index < 0) continue;
+    held.splice(index, 1);
+    const backend = findBackend(state, session.backend);
+    const server = backend && findServer(backend, session.server);
+    const frontend = session.frontendCounted ? findFrontend(state, session.frontend) : undefined;
+    for (const counters of [server?.counters, backend?.counters, frontend?.counters]) {
+      if (counters) counters.scur = Math.max(0, counters.scur - 1);
+    }
+  }
 }

@@ -10,6 +10,7 @@ import {
   type ProxyState,
   type ServerState,
 } from '../state.js';
+import { closeHeldSessions } from '../traffic.js';
 import type { BuiltinCommand } from './types.js';
 
 type Found = { proxy: ProxyState; server: ServerState } | Reply;
@@ -418,8 +419,14 @@ export const SERVER_COMMANDS: BuiltinCommand[] = [
     found.server.agent.enabled = false;
     return OK;
   }),
-  onServer(['shutdown', 'sessions', 'server'], (found) => {
-    // The backend's sessions go with the server's.
+  onServer(['shutdown', 'sessions', 'server'], (found, context) => {
+    // Held sessions leave their frontend too; the backend's sessions go with the server's.
+    closeHeldSessions(
+      context.state,
+      (context.state.heldSessions ?? []).filter(
+        (session) => session.backend === found.proxy.name && session.server === found.server.name,
+      ),
+    );
     found.proxy.counters.scur = Math.max(0, found.proxy.counters.scur - found.server.counters.scur);
     found.server.counters.scur = 0;
     return OK;

@@ -5,5 +5,5 @@ import type { Level } from '../state.js';
 export interface BuiltinCommand {
   words: string[];
   level: Level;
-  handle(context: CommandContext): Reply;
+  handle(context: CommandContext): Reply | Promise<Reply>;
 }
