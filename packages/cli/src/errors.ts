@@ -89,6 +89,11 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (code === 'HAPROXY_ERR_INVALID_ARG') return ExitCode.usage;
   if (code === 'HAPROXY_ERR_NOT_FOUND') return ExitCode.notFound;
   if (code === 'HAPROXY_ERR_PARTIAL') return ExitCode.partial;
+  // A drain stopped by a fault (the server stays in DRAIN): the fault decides (socket, partial…).
+  if (code === 'HAPROXY_ERR_DRAIN_INTERRUPTED') {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause === undefined ? ExitCode.error : exitCodeFor(cause);
+  }
   if (code.startsWith('HAPROXY_ERR_SOCKET')) return ExitCode.socket;
   if (
     code === 'HAPROXY_ERR_COMMAND' &&

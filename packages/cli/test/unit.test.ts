@@ -18,6 +18,7 @@ import {
   SocketConnectionError,
   SocketTimeoutError,
   InconsistentDataError,
+  DrainInterruptedError,
   DrainTimeoutError,
   PreconditionFailedError,
   ReloadFailedError,
@@ -203,6 +204,22 @@ describe('exit codes and one-line errors', () => {
       ),
     ).toBe(3);
     expect(exitCodeFor(new PreconditionFailedError('be/s exists', []))).toBe(6);
+    // an interrupted drain exits with its cause's code
+    const socketFault = new SocketConnectionError('refused', 'unix:///a.sock');
+    expect(exitCodeFor(new DrainInterruptedError(['be/s'], 10, undefined, socketFault))).toBe(5);
+    expect(
+      exitCodeFor(
+        new DrainInterruptedError(
+          ['be/s'],
+          10,
+          undefined,
+          new AggregateProcessError('show stat', [
+            { process, ok: true, value: '' },
+            { process, ok: false, error: socketFault },
+          ]),
+        ),
+      ),
+    ).toBe(4);
     expect(exitCodeFor(new DrainTimeoutError({ sessions: 2, perProcess: [], elapsedMs: 10 }))).toBe(6);
     expect(
       exitCodeFor(

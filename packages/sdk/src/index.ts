@@ -22,6 +22,7 @@ export type { ProcessInfo, ProcessErrors } from './model/haproxy-model.js';
 // servers, drain, events (issue #8)
 export type { ServerHealth, ServerAgentState } from './model/server.js';
 export {
+  DrainInterruptedError,
   DrainTimeoutError,
   type DrainOptions,
   type DrainProgress,

@@ -81,6 +81,38 @@ export class DrainTimeoutError extends HAProxyError {
   }
 }
 
+/**
+ * The drain could not go on: a current process stopped answering while the sessions were counted
+ * (or the MAINT step failed). The servers were put in DRAIN and **stay in DRAIN** on the processes
+ * that applied it — call `drain()` again, or `setState('ready')` to undo. `cause` is the failure
+ * (usually an `AggregateProcessError` naming the process); `lastProgress` the last count, if any.
+ */
+export class DrainInterruptedError extends HAProxyError {
+  override name = 'DrainInterruptedError';
+  /** The servers left in DRAIN (`backend/server`). */
+  readonly servers: readonly string[];
+  readonly lastProgress: DrainProgress | undefined;
+  readonly elapsedMs: number;
+
+  constructor(
+    servers: readonly string[],
+    elapsedMs: number,
+    lastProgress: DrainProgress | undefined,
+    cause: unknown,
+    stage: 'counting' | 'maint' = 'counting',
+  ) {
+    const shown = servers.length === 1 ? servers[0] : `${servers.length} servers`;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `drain of ${shown} interrupted after ${elapsedMs} ms${stage === 'maint' ? ' (setting MAINT)' : ''}: ${reason}; left in DRAIN on the processes that applied it${stage === 'maint' ? ' and did not take MAINT' : ''} (drain again, or set it ready to undo)`,
+      { code: 'HAPROXY_ERR_DRAIN_INTERRUPTED', cause },
+    );
+    this.servers = servers;
+    this.lastProgress = lastProgress;
+    this.elapsedMs = elapsedMs;
+  }
+}
+
 function checkNumber(value: unknown, argument: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
@@ -178,17 +210,34 @@ export async function drainServers(
     );
 
   await state('drain');
-  let last: { progress: DrainProgress; byServer: Map<Server, number> };
-  for (;;) {
-    last = await count(context, servers, scope, started, call);
-    onProgress?.(last.progress);
-    const left = timeout - (Date.now() - started);
-    if (last.progress.sessions === 0 || left <= 0) break;
-    await sleep(Math.min(pollInterval, left), signal);
+  let last: { progress: DrainProgress; byServer: Map<Server, number> } | undefined;
+  // Past DRAIN, a failure leaves the servers draining: say so rather than only naming the fault.
+  const interrupted = (error: unknown, stage?: 'maint') =>
+    signal?.aborted
+      ? error
+      : new DrainInterruptedError(
+          servers.map((server) => server.key),
+          Date.now() - started,
+          last?.progress,
+          error,
+          stage,
+        );
+  try {
+    for (;;) {
+      last = await count(context, servers, scope, started, call);
+      onProgress?.(last.progress);
+      const left = timeout - (Date.now() - started);
+      if (last.progress.sessions === 0 || left <= 0) break;
+      await sleep(Math.min(pollInterval, left), signal);
+    }
+  } catch (error) {
+    throw interrupted(error);
   }
   const drained = last.progress.sessions === 0;
   if (!drained && !force) throw new DrainTimeoutError(last.progress);
-  await state('maint');
+  await state('maint').catch((error: unknown) => {
+    throw interrupted(error, 'maint');
+  });
   return {
     drained,
     remainingSessions: last.progress.sessions,
