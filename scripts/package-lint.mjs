@@ -46,9 +46,18 @@ for (const name of packages) {
     console.error(`✖ publint ${manifest.name}\n${error.stdout}${error.stderr}`);
     failed = true;
   }
+  // Entries published for `import` only (they load vitest, which is ESM-only) are checked with the
+  // esm-only profile; everything else must work from both ESM and CJS (node16).
+  const esmOnly = Object.entries(manifest.exports)
+    .filter(([, conditions]) => typeof conditions === 'object' && !('require' in conditions))
+    .map(([subpath]) => subpath);
+  const attwRuns = [
+    ['--profile', 'node16', ...(esmOnly.length > 0 ? ['--exclude-entrypoints', ...esmOnly] : [])],
+    ...(esmOnly.length > 0 ? [['--profile', 'esm-only', '--entrypoints', ...esmOnly]] : []),
+  ];
   try {
-    run(bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], dir);
-    console.log(`✔ attw ${manifest.name}`);
+    for (const args of attwRuns) run(bin('attw'), ['--pack', '.', ...args, '--format', 'table-flipped'], dir);
+    console.log(`✔ attw ${manifest.name}${esmOnly.length > 0 ? ` (ESM-only: ${esmOnly.join(', ')})` : ''}`);
   } catch (error) {
     console.error(`✖ attw ${manifest.name}\n${error.stdout}${error.stderr}`);
     failed = true;
