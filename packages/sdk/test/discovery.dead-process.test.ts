@@ -11,6 +11,7 @@ import { createFakeCluster, type FakeCluster, sendRaw, startHAProxy } from '@hap
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterEach, describe, expect, it, test, vi } from 'vitest';
 import { AggregateProcessError, HAProxy } from '../src/index.js';
+import { oneServerConfig } from './setup-haproxy.js';
 
 const CONFIG = 'backend be\n    server s1 127.0.0.1:81 weight 10\n';
 
@@ -73,16 +74,7 @@ describe('a fake process that dies and leaves its socket file', () => {
   });
 });
 
-const REAL_CONFIG = `global
-    stats socket \${dir}/haproxy-\${index}.sock mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-backend be
-    server s1 127.0.0.1:9 weight 10
-`;
+const REAL_CONFIG = oneServerConfig('${dir}/haproxy-${index}.sock');
 
 describeWithHAProxy('a real HAProxy 2.6 killed with SIGKILL (its socket file stays)', () => {
   /** Three real processes; the third is killed with SIGKILL and its socket file stays. */

@@ -8,17 +8,9 @@ import { sendRaw, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { expect, test } from 'vitest';
 import { HAProxy } from '../src/index.js';
+import { oneServerConfig } from './setup-haproxy.js';
 
-const config = (socket: string) => `global
-    stats socket ${socket} mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-backend be
-    server s1 127.0.0.1:9 weight 10
-`;
+const config = (socket: string) => oneServerConfig(socket);
 
 describeWithHAProxy('refresh() re-reads the socket folder', () => {
   test('a process started later is found; a vanished socket is dropped', async () => {

@@ -12,6 +12,7 @@ import { createFakeCluster, type FakeCluster, sendRaw, startHAProxy } from '@hap
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { HAProxy, InvalidArgumentError, SocketTimeoutError } from '../src/index.js';
+import { oneServerConfig } from './setup-haproxy.js';
 
 const CONFIG = `backend be
     server s1 127.0.0.1:9 weight 10
@@ -109,16 +110,7 @@ describe('socketDir with a stale socket file (nothing listens)', () => {
 
 describeWithHAProxy('socketDir with a stopped (SIGSTOP) real HAProxy 2.6', () => {
   test('connect fails naming it; with skip the others are written and it is left as it was', async () => {
-    const config = `global
-    stats socket \${dir}/haproxy-\${index}.sock mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-backend be
-    server s1 127.0.0.1:9 weight 10
-`;
+    const config = oneServerConfig('${dir}/haproxy-${index}.sock');
     const fleet = await startHAProxy({ processes: 3, config });
     const stopped = fleet.processes[2]!;
     process.kill(stopped.pid, 'SIGSTOP');

@@ -9,17 +9,9 @@ import { sendRaw, startHAProxy } from '@haproxyadmin/testing';
 import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { expect, test, vi } from 'vitest';
 import { HAProxy, type ProcessRef } from '../src/index.js';
+import { oneServerConfig } from './setup-haproxy.js';
 
-const config = (socket: string) => `global
-    stats socket ${socket} mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-backend be
-    server s1 127.0.0.1:9 weight 10
-`;
+const config = (socket: string) => oneServerConfig(socket);
 
 /** Generous: CI machines are slow 2-core boxes, and HAProxy takes its time to start there. */
 const WAIT = { timeout: 30_000, interval: 50 };

@@ -13,21 +13,13 @@ import { describeWithHAProxy } from '@haproxyadmin/testing/vitest';
 import { expect, test } from 'vitest';
 import { diffSnapshots, HAProxy } from '../src/index.js';
 import { exited, waitFor } from './setup-wait.js';
+import { oneServerConfig } from './setup-haproxy.js';
 
 describeWithHAProxy('events across a restart behind the same socket', () => {
   test('process-restarted from the old pid to the new; the weight set before is reported back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'events-restart-'));
     const path = join(dir, 'b.sock');
-    const configFor = (socket: string) => `global
-    stats socket ${socket} mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-backend be
-    server s1 127.0.0.1:9 weight 10
-`;
+    const configFor = (socket: string) => oneServerConfig(socket);
     const running: RealHAProxy[] = [
       await startHAProxy({ config: configFor(join(dir, 'a.sock')) }),
       await startHAProxy({ config: configFor(path) }),

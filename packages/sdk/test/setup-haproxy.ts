@@ -43,6 +43,11 @@ export function haproxyConfig(options: ConfigOptions, body: string): string {
   return `\nglobal\n${global.join('\n')}\ndefaults\n${defaultLines.join('\n')}\n${body.replace(/^\n/, '')}`;
 }
 
+/** The smallest useful configuration: one admin stats socket at `socket`, backend `be` with `s1` (weight 10). */
+export function oneServerConfig(socket: string): string {
+  return haproxyConfig({ socket, mode: 'http' }, 'backend be\n    server s1 127.0.0.1:9 weight 10\n');
+}
+
 export interface HeldConnection {
   socket: Socket;
   /** Send one command in prompt mode and return its reply (without the prompt). */
