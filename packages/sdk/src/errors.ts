@@ -178,9 +178,22 @@ export class SocketTimeoutError extends SocketError {
   override name = 'SocketTimeoutError';
   /** The budget that ran out, in ms. */
   readonly timeout: number;
-  constructor(message: string, endpoint: string, timeout: number, options: HAProxyErrorOptions = {}) {
-    super(message, endpoint, { code: 'HAPROXY_ERR_SOCKET_TIMEOUT', ...options });
+  /**
+   * Whether the command had been written to the socket when the time ran out: `true` means HAProxy
+   * may still run it (a write may be applied after all — read the value back before retrying);
+   * `false` that it never left; `undefined` when not known.
+   */
+  readonly sent: boolean | undefined;
+  constructor(
+    message: string,
+    endpoint: string,
+    timeout: number,
+    options: HAProxyErrorOptions & { sent?: boolean | undefined } = {},
+  ) {
+    const { sent, ...rest } = options;
+    super(message, endpoint, { code: 'HAPROXY_ERR_SOCKET_TIMEOUT', ...rest });
     this.timeout = timeout;
+    this.sent = sent;
   }
 }
 

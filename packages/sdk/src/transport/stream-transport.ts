@@ -92,11 +92,24 @@ function encode(request: TransportRequest, line = request.line): string {
 }
 
 /** The error of a request whose deadline passed. */
-function timeoutError(request: TransportRequest | undefined, endpoint: string): SocketTimeoutError {
+function timeoutError(
+  request: TransportRequest | undefined,
+  endpoint: string,
+  sent?: boolean,
+): SocketTimeoutError {
   const line = request?.line ?? '';
   const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;
   const budget = request?.timeout ?? 0;
-  return new SocketTimeoutError(`no complete reply to "${shown}" within ${budget} ms`, endpoint, budget);
+  const fate =
+    sent === true ? ' (it was sent: HAProxy may still run it)' : sent === false ? ' (it was not sent)' : '';
+  return new SocketTimeoutError(
+    `no complete reply to "${shown}" within ${budget} ms${fate}`,
+    endpoint,
+    budget,
+    {
+      sent,
+    },
+  );
 }
 
 /**
@@ -364,7 +377,7 @@ class CliConnection {
         return;
       }
       if (entry.deadline <= performance.now()) {
-        reject(timeoutError(request, this.endpoint));
+        reject(timeoutError(request, this.endpoint, false));
         return;
       }
       if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
@@ -408,7 +421,7 @@ class CliConnection {
       const entry = this.inflight[index]!;
       if (entry.discard) continue;
       if (entry.deadline <= now) {
-        const error = timeoutError(entry.request, this.endpoint);
+        const error = timeoutError(entry.request, this.endpoint, entry.written);
         entry.discard = true;
         entry.reject(error);
         this.destroy(
