@@ -25,7 +25,7 @@ describe('SocketTimeoutError#sent', () => {
     cluster.processes[0]!.inject({ kind: 'stall-mid-reply', afterBytes: 0, match: 'set weight' });
     const [outcome] = await hap.command('set weight be/s1 5', { timeout: 300 });
     expect(outcome!.ok).toBe(false);
-    const error = (outcome as { error: SocketTimeoutError }).error;
+    const error = (outcome as unknown as { error: SocketTimeoutError }).error;
     expect(error).toBeInstanceOf(SocketTimeoutError);
     expect(error.sent).toBe(true);
     expect(error.message).toMatch(/within 300 ms \(it was sent: HAProxy may still run it\)$/);
