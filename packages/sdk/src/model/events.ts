@@ -1,5 +1,5 @@
 import type { CallOptions, ProcessRef } from '../core/types.js';
-import { InvalidArgumentError } from '../errors.js';
+import { HAProxyError, InvalidArgumentError } from '../errors.js';
 import type { Dumped, ModelContext } from './context.js';
 import { Snapshot } from './snapshot.js';
 import type { StatIndex } from './stat-index.js';
@@ -65,6 +65,13 @@ export interface EventsOptions {
   kinds?: readonly HAProxyEventType[] | undefined;
   /** Time budget of each snapshot in ms (default: the client's). */
   timeout?: number | undefined;
+  /**
+   * Keep iterating when no process at all answers a snapshot (a single HAProxy restarting, a host
+   * down): every process is reported `process-disappeared`, then `process-appeared` when it answers
+   * again. Default `false`: the iteration ends with that socket error. Other errors (the client
+   * closed, bad options) always end it.
+   */
+  tolerateOutages?: boolean | undefined;
 }
 
 const upLike = (status: string) => /^(?:UP|no check|DRAIN|NOLB|OPEN)/.test(status);
@@ -269,6 +276,12 @@ function validateEventsOptions(options: EventsOptions): {
       value: options,
     });
   }
+  if (options.tolerateOutages !== undefined && typeof options.tolerateOutages !== 'boolean') {
+    throw new InvalidArgumentError('tolerateOutages must be a boolean', {
+      argument: 'tolerateOutages',
+      value: options.tolerateOutages,
+    });
+  }
   const interval = options.interval ?? 1000;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 10) {
     throw new InvalidArgumentError('interval must be a number of ms >= 10', {
@@ -318,6 +331,7 @@ export class EventStream implements HAProxyEvents {
   readonly #interval: number;
   readonly #kinds: Set<HAProxyEventType> | undefined;
   readonly #timeout: number | undefined;
+  readonly #tolerateOutages: boolean;
   readonly #stop = new AbortController();
   readonly #userSignal: AbortSignal | undefined;
   readonly #onUserAbort = () => this.#stop.abort();
@@ -333,6 +347,7 @@ export class EventStream implements HAProxyEvents {
     this.#interval = interval;
     this.#kinds = kinds;
     this.#timeout = options.timeout;
+    this.#tolerateOutages = options.tolerateOutages === true;
     this.#userSignal = options.signal;
     if (this.#userSignal?.aborted) this.#finish();
     else this.#userSignal?.addEventListener('abort', this.#onUserAbort, { once: true });
@@ -366,9 +381,9 @@ export class EventStream implements HAProxyEvents {
       if (this.#done) return { value: undefined, done: true };
       try {
         const call = { signal, timeout: this.#timeout };
-        if (!this.#previous) this.#previous = await take(this.#context, call);
+        if (!this.#previous) this.#previous = await this.#take(call);
         await sleep(this.#interval, signal);
-        const next = await take(this.#context, call);
+        const next = await this.#take(call);
         for (const found of diffSnapshots(this.#previous, next)) {
           if (!this.#kinds || this.#kinds.has(found.type)) this.#queue.push(found);
         }
@@ -381,6 +396,21 @@ export class EventStream implements HAProxyEvents {
         this.#finish();
         throw error;
       }
+    }
+  }
+
+  /** A snapshot; with `tolerateOutages`, an empty one when no process answered (a socket fault). */
+  async #take(call: CallOptions): Promise<Snapshot> {
+    try {
+      return await take(this.#context, call);
+    } catch (error) {
+      const outage =
+        this.#tolerateOutages &&
+        !call.signal?.aborted &&
+        HAProxyError.isInstance(error) &&
+        error.code.startsWith('HAPROXY_ERR_SOCKET');
+      if (!outage) throw error;
+      return new Snapshot(this.#context, []);
     }
   }
 
