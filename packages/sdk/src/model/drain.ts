@@ -1,7 +1,13 @@
 import { HAProxyError, serializeCommand } from '@haproxyadmin/protocol';
 import { settle } from '../core/settle.js';
 import type { CallOptions, ProcessRef } from '../core/types.js';
-import { InvalidArgumentError } from '../errors.js';
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  SocketConnectionError,
+  SocketTimeoutError,
+  SocketTransportError,
+} from '../errors.js';
 import type { ModelContext } from './context.js';
 import type { Scope } from './dump-source.js';
 import type { Server } from './server.js';
@@ -163,8 +169,12 @@ async function count(
   options: CallOptions,
 ): Promise<{ progress: DrainProgress; byServer: Map<Server, number> }> {
   const outcomes = await context.stats.read(scope, options);
-  const current = outcomes.filter((outcome) => outcome.process.current);
-  settle('show stat', current);
+  // An old worker that is gone (refused, no longer listed) has no sessions left; one that does not
+  // answer in time may still hold them, so it fails the count like a current worker would.
+  const counted = outcomes.filter(
+    (outcome) => outcome.process.current || (!outcome.ok && !workerGone(outcome.error)),
+  );
+  settle('show stat', counted);
   const dumps = outcomes.flatMap((outcome) =>
     outcome.ok ? [{ process: outcome.process, value: outcome.value }] : [],
   );
@@ -184,6 +194,22 @@ async function count(
     total += sum;
   }
   return { progress: { sessions: total, perProcess, elapsedMs: Date.now() - started }, byServer };
+}
+
+/** The error of a dump to an old worker that has exited (rather than one that is stuck). */
+function workerGone(error: Error): boolean {
+  // stuck, or queued behind a reply that stalled (the connection was discarded for it)
+  if (error instanceof SocketTimeoutError || error.cause instanceof SocketTimeoutError) return false;
+  return (
+    error instanceof NotFoundError ||
+    error instanceof SocketConnectionError ||
+    error instanceof SocketTransportError ||
+    /^Can't find the target PID|^Can't connect to the target CLI/.test(
+      (error as { response?: unknown }).response === undefined
+        ? ''
+        : String((error as { response?: unknown }).response),
+    )
+  );
 }
 
 /**
