@@ -153,7 +153,12 @@ export async function run(
       for (const outcome of outcomes as Array<Record<string, unknown>>) {
         const entry = outcomeJson(outcome);
         const where = `${String(entry.endpoint)}${entry.pid === null ? '' : ` (pid ${String(entry.pid)})`}`;
-        const detail = entry.ok ? 'ok' : ((entry.error as { message?: string } | null)?.message ?? 'failed');
+        // after a rollback, the processes where it had worked were undone: not "ok"
+        const detail = entry.ok
+          ? rolledBack
+            ? 'applied, then undone'
+            : 'ok'
+          : ((entry.error as { message?: string } | null)?.message ?? 'failed');
         io.stderr.write(`  ${entry.ok ? errStyle.green('✔') : errStyle.red('✖')} ${where}: ${detail}\n`);
       }
     }

@@ -281,7 +281,7 @@ describe('hapctl server lifecycle and runtime extras on a 2-process fake cluster
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^hapctl: RolledBackError: .*; undone on the other 1: nothing changed$/);
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^ {2}✔ .*haproxy-1\.sock \(pid \d+\): ok$/),
+      expect.stringMatching(/^ {2}✔ .*haproxy-1\.sock \(pid \d+\): applied, then undone$/),
       expect.stringMatching(/^ {2}✖ .*haproxy-2\.sock \(pid \d+\): .*[Pp]ermission/),
     ]);
     // Not left behind on the process that accepted it.

@@ -36,6 +36,7 @@ export class NotFoundError extends HAProxyError {
 
 /** A value for an error message: JSON for objects and arrays (cut at 120 characters), text otherwise. */
 function showValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
   if (value === null || typeof value !== 'object') return String(value);
   let text: string;
   try {
@@ -138,7 +139,7 @@ export class RolledBackError extends AggregateProcessError {
   ) {
     super(command, outcomes, { code: 'HAPROXY_ERR_ROLLED_BACK', ...options });
     this.rolledBack = this.succeeded;
-    this.message = `${this.message}; undone on the other ${this.rolledBack.length}: nothing changed`;
+    this.message = `${this.message.replace(/\.$/, '')}; undone on the other ${this.rolledBack.length}: nothing changed`;
   }
 }
 

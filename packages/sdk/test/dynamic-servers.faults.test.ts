@@ -47,7 +47,7 @@ describe('dynamic servers with partial failures (fake cluster)', () => {
     expect(error).toBeInstanceOf(AggregateProcessError);
     expect(error.code).toBe('HAPROXY_ERR_ROLLED_BACK');
     expect(error.message).toMatch(
-      /failed on 1 of 4 processes: .*Out of memory\.; undone on the other 3: nothing changed$/,
+      /failed on 1 of 4 processes: .*Out of memory; undone on the other 3: nothing changed$/,
     );
     expect(error.failed).toHaveLength(1);
     expect(error.succeeded).toHaveLength(3);

@@ -62,7 +62,7 @@ describe('AggregateProcessError messages', () => {
       failed(2, new Error('Out of memory.')),
     ]);
     expect(error.message).toBe(
-      '"add server be/x 10.0.0.1" failed on 1 of 2 processes: unix:///run/h2.sock: Out of memory.; undone on the other 1: nothing changed',
+      '"add server be/x 10.0.0.1" failed on 1 of 2 processes: unix:///run/h2.sock: Out of memory; undone on the other 1: nothing changed',
     );
     expect(error.rolledBack).toEqual([process(1)]);
   });
@@ -84,6 +84,16 @@ describe('InconsistentDataError messages', () => {
     const third = error.message.split('unix:///run/h3.sock=')[1]!;
     expect(third.length).toBe(120);
     expect(third.endsWith('…')).toBe(true);
+  });
+
+  it('a process with no value at that place says (missing), not undefined', () => {
+    const error = new InconsistentDataError('show acl: entry 3', [
+      { process: process(1), value: '/only1' },
+      { process: process(2), value: undefined },
+    ]);
+    expect(error.message).toBe(
+      'processes disagree on show acl: entry 3: unix:///run/h1.sock=/only1, unix:///run/h2.sock=(missing)',
+    );
   });
 
   it('plain values stay as they are; bigints are shown as numbers', () => {

@@ -94,6 +94,26 @@ describe('the timeout() interceptor', () => {
   });
 });
 
+describe('refresh() with a bad timeout', () => {
+  it('rejects with InvalidArgumentError like every other call', async () => {
+    const { createFakeCluster } = await import('@haproxyadmin/testing');
+    const fleet = await createFakeCluster({
+      processes: 1,
+      config: 'backend be\n    server s1 127.0.0.1:81\n',
+    });
+    const hap = await HAProxy.connect({ socketDir: fleet.socketDir });
+    try {
+      for (const bad of [-1, Number.NaN, '5' as never]) {
+        await expect(hap.refresh({ timeout: bad })).rejects.toBeInstanceOf(InvalidArgumentError);
+      }
+      expect(await hap.refresh({ timeout: 0 })).toHaveLength(1);
+    } finally {
+      await hap.close();
+      await fleet.close();
+    }
+  });
+});
+
 describe('executor.run() with a master CLI', () => {
   it('a bad timeout rejects once, before any worker is asked', async () => {
     const { createFakeCluster } = await import('@haproxyadmin/testing');

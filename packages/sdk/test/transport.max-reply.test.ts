@@ -32,7 +32,9 @@ describe('maxReplyLength', () => {
     const [outcome] = await hap.command('show version');
     expect(outcome!.ok).toBe(false);
     expect(!outcome!.ok && outcome!.error).toBeInstanceOf(ProtocolError);
-    expect(!outcome!.ok && outcome!.error.message).toMatch(/reply longer than 100000 characters/);
+    expect(!outcome!.ok && outcome!.error.message).toMatch(
+      /^unix:\/\/.*haproxy\.sock: reply longer than 100000 characters \(maxReplyLength\)$/,
+    );
     expect(await hap.version()).toMatch(/^2\.6\./);
   });
 
@@ -53,6 +55,16 @@ describe('maxReplyLength', () => {
     expect(!outcome!.ok && outcome!.error.message).toMatch(
       /reply longer than 100000 characters \(maxReplyLength\)/,
     );
+  });
+
+  it('a cap smaller than show info: connect says the replies were too long, not "not HAProxy"', async () => {
+    const error = await HAProxy.connect({ socketDir: cluster.socketDir, maxReplyLength: 100 }).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).toMatch(/1 socket\(s\) tried: 1 failed/);
+    expect(error?.message).not.toMatch(/not HAProxy/);
+    expect((error?.cause as Error).message).toMatch(/reply longer than 100 characters \(maxReplyLength\)/);
   });
 
   it('a bad cap is an InvalidArgumentError', () => {

@@ -630,6 +630,11 @@ class DefaultExecutor implements Executor {
    */
   refresh(options: CallOptions = {}): Promise<readonly ProcessRef[]> {
     if (this.closed) return Promise.reject(new ClientClosedError());
+    try {
+      checkTimeout(options.timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // `.finally` runs after the assignment, even when the work completes synchronously.
     this.refreshing ??= this.rediscover().finally(() => {
       this.refreshing = undefined;
@@ -824,6 +829,8 @@ function select(all: readonly Target[], targets: Targets): Target[] {
 function skipReason(error: Error): SkippedSocket['reason'] {
   if (error instanceof SocketTimeoutError) return 'timeout';
   if (error instanceof SocketConnectionError) return 'refused';
+  // HAProxy, but its reply is over the client's cap: not a stranger
+  if (error.message.includes('(maxReplyLength)')) return 'error';
   // A peer that answers something else (SocketApplicationError), or not a `show info`.
   if (
     HAProxyError.isInstance(error) &&

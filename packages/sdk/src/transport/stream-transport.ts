@@ -119,6 +119,8 @@ function timeoutError(
 function requestSignal(
   request: TransportRequest,
   endpoint: string,
+  /** Known fate of the request if its time runs out here (`false` while connecting: not written). */
+  sent?: boolean,
 ): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const user = request.signal;
@@ -131,7 +133,7 @@ function requestSignal(
     // Timers start from the event loop's cached clock and may fire a little early: re-check.
     const arm = () => {
       const left = deadline - performance.now();
-      if (left <= 0) controller.abort(timeoutError(request, endpoint));
+      if (left <= 0) controller.abort(timeoutError(request, endpoint, sent));
       else timer = setTimeout(arm, Math.ceil(left));
     };
     arm();
@@ -270,7 +272,12 @@ class CliConnection {
     try {
       replies = this.framer.push(chunk);
     } catch (error) {
-      this.destroy(this.greeting !== undefined ? this.notHAProxy((error as Error).message) : error);
+      const message = (error as Error).message;
+      if (/^reply longer than/.test(message)) {
+        this.destroy(new ProtocolError(`${this.endpoint}: ${message} (maxReplyLength)`, { cause: error }));
+      } else {
+        this.destroy(this.greeting !== undefined ? this.notHAProxy(message) : error);
+      }
       return;
     }
     for (const reply of replies) this.deliver(reply.text);
@@ -622,7 +629,7 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
     }
     const attempt = connecting;
     attempt.waiters++;
-    const { signal, dispose } = requestSignal(request, endpoint);
+    const { signal, dispose } = requestSignal(request, endpoint, false);
     try {
       return await raceAbort(attempt.promise, signal);
     } finally {
@@ -679,7 +686,7 @@ export function streamTransport(options: StreamTransportOptions): StreamTranspor
           received += chunk.length;
           if (received > maxReplyLength) {
             failure ??= new ProtocolError(
-              `reply longer than ${maxReplyLength} characters (maxReplyLength): connection closed`,
+              `${endpoint}: reply longer than ${maxReplyLength} characters (maxReplyLength)`,
               { command: lines[0] ?? request.line },
             );
             stream.destroy();
