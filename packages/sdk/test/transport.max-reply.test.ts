@@ -64,7 +64,9 @@ describe('maxReplyLength', () => {
     );
     expect(error?.message).toMatch(/1 socket\(s\) tried: 1 failed/);
     expect(error?.message).not.toMatch(/not HAProxy/);
-    expect((error?.cause as Error).message).toMatch(/reply longer than 100 characters \(maxReplyLength\)/);
+    expect((error?.cause as Error | undefined)?.message).toMatch(
+      /reply longer than 100 characters \(maxReplyLength\)/,
+    );
   });
 
   it('a bad cap is an InvalidArgumentError', () => {
