@@ -347,5 +347,13 @@ describe('stick-table arguments', () => {
     for (const bad of ['gpc0', 'data.gpc0=x', 'data.gpc0 1', '=1']) {
       expect(() => parseTableData(bad, 't')).toThrow(UsageError);
     }
+    // the right shape with a bad value names the value, not the format
+    expect(() => parseTableData('data.gpc0=-1', 't')).toThrow(
+      'data.gpc0 must be a whole number >= 0, got "-1"',
+    );
+    expect(() => parseTableData('data.gpc0=abc', 't')).toThrow(
+      'data.gpc0 must be a whole number >= 0, got "abc"',
+    );
+    expect(() => parseTableData('gpc0', 't')).toThrow('expected data.TYPE=VALUE');
   });
 });

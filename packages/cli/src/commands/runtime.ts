@@ -33,8 +33,16 @@ export function parseTableFilter(text: string, command: string): TableFilter {
 /** `data.TYPE=VALUE` → [type, value]. */
 export function parseTableData(text: string, command: string): [string, number | bigint] {
   const match = /^(?:data\.)?([a-z][a-z0-9_()]*)=(\d+)$/.exec(text);
-  if (!match)
+  if (!match) {
+    // The shape is right but the value is not a whole number >= 0: say that, not "expected data.TYPE=VALUE".
+    const shaped = /^(?:data\.)?([a-z][a-z0-9_()]*)=(.*)$/.exec(text);
+    if (shaped)
+      throw new UsageError(
+        `data.${shaped[1]} must be a whole number >= 0, got ${JSON.stringify(shaped[2])}`,
+        command,
+      );
     throw new UsageError(`expected data.TYPE=VALUE (e.g. data.gpc0=1), got ${JSON.stringify(text)}`, command);
+  }
   const value = BigInt(match[2]!);
   return [match[1]!, value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value];
 }
