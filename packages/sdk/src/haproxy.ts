@@ -1,7 +1,6 @@
 import type { AnyPlugin, ArgsWithOptions, Command, PluginNamespaces } from './plugin/types.js';
 import { checkPlugins, installPlugins } from './plugin/install.js';
 import { executeCommand } from './plugin/execute.js';
-import { checkTimeout } from './transport/interceptors.js';
 import { createExecutor, type ExecutorOptions } from './core/create-executor.js';
 import type { CallOptions, Executor, ProcessOutcome, ProcessRef } from './core/types.js';
 import type { WatchOptions } from './core/watch.js';
@@ -133,12 +132,6 @@ export class HAProxy {
    * Use `serializeCommand()` to build lines from untrusted input.
    */
   command(line: string, options?: CallOptions): Promise<ProcessOutcome<string>[]> {
-    // Refused as a whole (not once per process outcome) before anything is sent.
-    try {
-      checkTimeout(options?.timeout);
-    } catch (error) {
-      return Promise.reject(error);
-    }
     return this.#outsideModel(() => this.executor.run(line, { ...options, targets: 'current' }));
   }
 

@@ -115,14 +115,7 @@ function watchedTransport(
   const transport = transportFor(endpoint, 'stats', maxReplyLength, undefined, (previous) => {
     const target = bound;
     if (previous === 0 || !target) return;
-    target
-      .send({ line: 'show info', idempotent: true, timeout: timeoutMs })
-      .then((reply) => {
-        const checked = classifyReply('show info', reply.text);
-        const pid = checked.ok ? readPid(checked.text) : undefined;
-        if (pid !== undefined && pid !== target.ref.pid) target.ref = { ...target.ref, pid };
-      })
-      .catch(() => {});
+    reprobe(target, timeoutMs, undefined).catch(() => {});
   });
   return {
     transport,
@@ -475,38 +468,29 @@ export async function createExecutor(options: ConnectOptions & ExecutorOptions):
       : async (current: readonly Target[], scanSignal: AbortSignal): Promise<Rescanned> => {
           const dir = resolve(options.socketDir!);
           const present = new Set(await socketsIn(dir));
-          const kept: Target[] = [];
           const gone: SkippedSocket[] = [];
-          await Promise.all(
+          const keep = await Promise.all(
             current.map(async (target) => {
               const path = target.ref.key.startsWith('unix://')
                 ? target.ref.key.slice('unix://'.length)
                 : undefined;
-              if (path === undefined || !path.startsWith(`${dir}/`)) {
-                kept.push(target);
-                return;
-              }
-              if (!present.has(path)) {
-                await closeTarget(target);
-                return;
-              }
-              // Still in the folder, but is anyone there? A crashed HAProxy leaves its socket file.
-              const dead = await stillAlive(target, probeTimeout, scanSignal);
-              if (dead) {
-                gone.push({ endpoint: target.ref.key, reason: 'refused', error: dead });
-                await closeTarget(target);
-              } else {
-                kept.push(target);
-              }
+              if (path === undefined || !path.startsWith(`${dir}/`)) return true;
+              // Removed from the folder; or still there, but a crashed HAProxy leaves its file:
+              // nothing listening any more (refused) drops it too.
+              const dead = present.has(path) ? await refusedNow(target, probeTimeout, scanSignal) : null;
+              if (dead === undefined) return true;
+              if (dead) gone.push({ endpoint: target.ref.key, reason: 'refused', error: dead });
+              await closeTarget(target);
+              return false;
             }),
           );
+          const kept = current.filter((_, index) => keep[index]);
           const known = new Set([
             ...kept.map((target) => target.ref.key.slice('unix://'.length)),
             // a dead socket file is not probed again as a new one in the same scan
             ...gone.map((entry) => entry.endpoint.slice('unix://'.length)),
           ]);
           const { targets, unanswered, skipped } = await scanDir(known, scanSignal);
-          kept.sort((a, b) => current.indexOf(a) - current.indexOf(b));
           return { targets: dedupe([...kept, ...targets]), unanswered, skipped: [...gone, ...skipped] };
         };
   const closeTarget = async (target: Target) => {
@@ -855,24 +839,30 @@ function describeSkipped(skipped: readonly SkippedSocket[], timeoutMs: number): 
 }
 
 /**
- * Re-probe a known folder socket during a refresh: resolves with the error when nothing listens any
- * more (connection refused: the process exited and left its socket file), else undefined. A
- * restarted process behind the same path updates the pid; a slow or hung one is kept (its calls
- * keep failing with a timeout, which is the truth).
+ * Ask a known target `show info` again and learn its pid: a process restarted behind the same
+ * socket gets its new one. Rejects with the transport's error.
  */
-async function stillAlive(
+async function reprobe(target: Target, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const reply = await target.send({ line: 'show info', idempotent: true, timeout: timeoutMs, signal });
+  const checked = classifyReply('show info', reply.text);
+  const pid = checked.ok ? readPid(checked.text) : undefined;
+  if (pid !== undefined && pid !== target.ref.pid) target.ref = { ...target.ref, pid };
+}
+
+/**
+ * During a refresh: the error when nothing listens on a known folder socket any more (connection
+ * refused: the process exited and left its file), else undefined. A slow or hung process is kept
+ * (its calls keep failing with a timeout, which is the truth).
+ */
+async function refusedNow(
   target: Target,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-): Promise<Error | undefined> {
+): Promise<SocketConnectionError | undefined> {
   try {
-    const reply = await target.send({ line: 'show info', idempotent: true, timeout: timeoutMs, signal });
-    const checked = classifyReply('show info', reply.text);
-    const pid = checked.ok ? readPid(checked.text) : undefined;
-    if (pid !== undefined && pid !== target.ref.pid) target.ref = { ...target.ref, pid };
+    await reprobe(target, timeoutMs, signal);
     return undefined;
   } catch (error) {
-    if (error instanceof SocketConnectionError) return error;
-    return undefined;
+    return error instanceof SocketConnectionError ? error : undefined;
   }
 }
