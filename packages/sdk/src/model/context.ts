@@ -82,8 +82,7 @@ export class ModelContext {
     options: CallOptions | undefined,
     { idempotent, check = silentSuccess }: { idempotent: boolean; check?: ReplyCheck },
   ): Promise<ProcessOutcome<string>[]> {
-    this.stats.invalidate();
-    this.info.invalidate();
+    this.invalidateDumps();
     try {
       const runs = await Promise.all(
         specs.map(async ({ line, targets = 'current' }) => {
@@ -111,8 +110,7 @@ export class ModelContext {
       settle(specs.length === 1 ? specs[0]!.line : specs.map(({ line }) => line).join(' / '), outcomes);
       return outcomes;
     } finally {
-      this.stats.invalidate();
-      this.info.invalidate();
+      this.invalidateDumps();
     }
   }
 
